@@ -1,0 +1,68 @@
+/**
+ * Runs one registry tool for a CLI verb: operator mode (the user typed the addresses),
+ * --dry-run, --yes / TTY prompt for destructive tools, --json for structured output,
+ * progress lines on stderr, exit code non-zero on failure or failed checks.
+ */
+import { createInterface } from "node:readline/promises";
+import { findTool } from "../../tools/index.js";
+import { invokeTool } from "../registry/invoke.js";
+import { createResolver } from "../targets/resolver.js";
+import { loadConfig } from "../targets/config.js";
+import type { ProgressEvent } from "../ops/progress.js";
+
+export interface CliRunOptions {
+  json?: boolean;
+  yes?: boolean;
+  config?: string;
+  /** Decides the exit code from a successful output (e.g. a check with errors -> 1). */
+  exitCode?: (output: Record<string, unknown>) => number;
+  /** Custom human rendering of a successful output (default: the tool's summary). */
+  render?: (output: Record<string, unknown>) => string;
+  quiet?: boolean;
+}
+
+function progressLine(e: ProgressEvent): string {
+  const t = e.elapsedMs !== undefined ? `${(e.elapsedMs / 1000).toFixed(3)}s `.padStart(9) : "";
+  return `${t}${e.step.padEnd(10)} ${e.message}`;
+}
+
+async function askTty(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export async function runToolCli(name: string, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
+  const tool = findTool(name);
+  if (!tool) throw new Error(`unknown tool ${name}`);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const result = await invokeTool(tool, opts.yes ? { ...args, confirm: true } : args, {
+      ctx: {
+        progress: (e) => {
+          if (!opts.json && !opts.quiet) process.stderr.write(progressLine(e) + "\n");
+        },
+        signal: controller.signal,
+        targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true }),
+      },
+      confirm: opts.yes ? undefined : askTty,
+    });
+    if (!result.ok) {
+      if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");
+      process.stderr.write(`error: ${result.summary}\n`);
+      return 1;
+    }
+    if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
+    else process.stdout.write((opts.render ? opts.render(result.output) : result.summary) + "\n");
+    return opts.exitCode ? opts.exitCode(result.output) : 0;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}

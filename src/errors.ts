@@ -1,0 +1,128 @@
+/**
+ * Errors a user can act on. Each carries one sentence saying what is wrong and one
+ * saying what to do next; front ends render them with `renderError` and never show
+ * a stack trace for these. Anything that is not a PilotError is a bug.
+ */
+export class PilotError extends Error {
+  readonly code: string;
+  readonly next: string;
+  readonly details?: unknown;
+
+  constructor(code: string, message: string, next: string, details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.next = next;
+    this.details = details;
+  }
+}
+
+export class ValidationError extends PilotError {
+  constructor(message: string, next = "Fix the arguments and try again.", details?: unknown) {
+    super("invalid_input", message, next, details);
+  }
+}
+
+export class UnreachableError extends PilotError {
+  constructor(readonly address: string, cause: string) {
+    super("unreachable", `Cannot reach ${address}: ${cause}.`, `Check that the server at ${address} is running and reachable, then retry.`);
+  }
+}
+
+export class AuthError extends PilotError {
+  constructor(readonly address: string) {
+    super("auth_failed", `Authentication failed at ${address}.`, "Check the username and password (or the target's credential env variable) and retry.");
+  }
+}
+
+export class NotClusterEnabledError extends PilotError {
+  constructor(readonly address: string) {
+    super("not_cluster_enabled", `${address} is not running with cluster-enabled yes.`, `Restart ${address} with 'cluster-enabled yes' in its config, or leave it out.`);
+  }
+}
+
+export class NotEmptyError extends PilotError {
+  constructor(readonly address: string, what: string) {
+    super("not_empty", `${address} is not empty: ${what}.`, `Use an empty node, or empty it first (FLUSHALL and CLUSTER RESET) if its data is not needed.`);
+  }
+}
+
+export class DuplicateNodeError extends PilotError {
+  constructor(readonly address: string) {
+    super("duplicate_node", `${address} is listed more than once.`, "List each node once.");
+  }
+}
+
+export class TooFewNodesError extends PilotError {
+  constructor(message: string, next: string) {
+    super("too_few_nodes", message, next);
+  }
+}
+
+export class RedisServerMissingError extends PilotError {
+  constructor(installHint: string) {
+    super("redis_server_missing", "redis-server was not found on PATH or in REDIS_SERVER.", installHint);
+  }
+}
+
+export class LabError extends PilotError {
+  constructor(message: string, next: string) {
+    super("lab_error", message, next);
+  }
+}
+
+export class LabNotFoundError extends PilotError {
+  constructor(readonly lab: string) {
+    super("lab_not_found", `No lab named '${lab}' is running.`, "List labs with 'redis-pilot lab ls' or start one with 'redis-pilot lab up'.");
+  }
+}
+
+export class LabExistsError extends PilotError {
+  constructor(readonly lab: string) {
+    super("lab_exists", `A lab named '${lab}' already exists.`, `Stop it with 'redis-pilot lab down ${lab}', or pick another name.`);
+  }
+}
+
+export class LabBackendUnavailableError extends PilotError {
+  constructor(readonly backend: string) {
+    super("lab_backend_unavailable", `The '${backend}' lab backend is not available yet.`, "Use the 'local' backend (the default), which needs only redis-server.");
+  }
+}
+
+export class MutationNotAllowedError extends PilotError {
+  constructor(what: string) {
+    super("mutation_not_allowed", `${what} is read-only here.`, "Use a lab, or name the servers in a config target with allowMutations: true.");
+  }
+}
+
+export class ConfirmationRequiredError extends PilotError {
+  constructor(tool: string) {
+    super("confirmation_required", `${tool} is destructive and was not confirmed.`, "Review the plan, then call again with confirm: true (CLI: --yes).");
+  }
+}
+
+/** The op ran but re-reading the servers did not prove its postcondition. */
+export class VerificationFailedError extends PilotError {
+  constructor(message: string, readonly findings: unknown[]) {
+    super("verification_failed", message, "Run cluster_check to see every finding, fix what it names, and retry.", findings);
+  }
+}
+
+export class TimeoutError extends PilotError {
+  constructor(what: string, ms: number) {
+    super("timeout", `${what} did not happen within ${ms} ms.`, "Check the nodes with cluster_check; raise the timeout if the servers are slow.");
+  }
+}
+
+export class CancelledError extends PilotError {
+  constructor() {
+    super("cancelled", "The operation was cancelled.", "Check the servers with cluster_check before retrying.");
+  }
+}
+
+/** One sentence plus the next step, for humans. */
+export function renderError(err: unknown): string {
+  if (err instanceof PilotError) return `${err.message} ${err.next}`;
+  const msg = err instanceof Error ? err.message : String(err);
+  return `Internal error: ${msg}. This is a bug in redis-pilot; please report it with the command you ran.`;
+}

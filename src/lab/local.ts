@@ -1,0 +1,95 @@
+/**
+ * The local lab backend, the embedded default: one redis-server process per node, data
+ * in a temp dir, nodes on their own loopback addresses. Needs only redis-server.
+ */
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, isAbsolute, join } from "node:path";
+import { formatAddress } from "../redis/address.js";
+import { infoField, keyCount, probeInfo } from "./node-probe.js";
+import { isNodeProcess, startNode, stopNode } from "./node-process.js";
+import { PortAllocator } from "./ports.js";
+import { findRedisServer } from "./redis-binary.js";
+import { placeNodes } from "./spec.js";
+import type { LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "./types.js";
+
+const TEMP_PREFIX = "redis-pilot-";
+const STATUS_TIMEOUT_MS = 500;
+
+/** Only ever delete a dir this backend made, whatever a state file says. */
+function isOurTempDir(dir: string): boolean {
+  return isAbsolute(dir) && basename(dir).startsWith(TEMP_PREFIX);
+}
+
+async function stopAll(nodes: LabNode[]): Promise<void> {
+  const results = await Promise.allSettled(nodes.map((n) => (n.pid ? stopNode(n.pid, n.dir) : Promise.resolve(false))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+export class LocalBackend implements LabBackend {
+  async up(spec: LabSpec, progress?: (msg: string) => void): Promise<LabState> {
+    const bin = findRedisServer();
+    const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${spec.name}-`));
+    const allocator = new PortAllocator();
+    // Every node starts at once; settle all before judging so none is left running unseen.
+    const results = await Promise.allSettled(
+      placeNodes(spec.nodes, spec.zones).map(async (p): Promise<LabNode> => {
+        const nodeDir = join(dir, `node-${p.index}`);
+        await mkdir(nodeDir, { mode: 0o700 });
+        const { port, pid } = await startNode({
+          bin,
+          host: p.host,
+          dir: nodeDir,
+          allocator,
+          conf: { cluster: spec.cluster, nodeTimeoutMs: spec.nodeTimeoutMs, password: spec.password, extra: spec.config },
+        });
+        progress?.(`node ${p.index} up at ${formatAddress({ host: p.host, port })} (zone ${p.zone}, pid ${pid})`);
+        return { ...p, port, pid, dir: nodeDir };
+      }),
+    );
+    const nodes = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) {
+      await stopAll(nodes);
+      await rm(dir, { recursive: true, force: true });
+      throw failed.reason;
+    }
+    const { password, ...rest } = spec;
+    return {
+      name: spec.name,
+      backend: "local",
+      spec: { ...rest, passwordSet: password !== undefined },
+      dir,
+      createdAt: new Date().toISOString(),
+      nodes,
+      ...(password !== undefined ? { password } : {}),
+    };
+  }
+
+  async down(state: LabState): Promise<void> {
+    await stopAll(state.nodes);
+    if (isOurTempDir(state.dir)) await rm(state.dir, { recursive: true, force: true });
+  }
+
+  async status(state: LabState): Promise<LabNodeStatus[]> {
+    return Promise.all(state.nodes.map((n) => nodeStatus(n, state.password)));
+  }
+}
+
+async function nodeStatus(node: LabNode, password: string | undefined): Promise<LabNodeStatus> {
+  const base = { address: formatAddress(node), zone: node.zone };
+  if (node.pid === undefined || !isNodeProcess(node.pid, node.dir)) {
+    return { ...base, running: false, error: `process ${node.pid ?? "?"} is not running` };
+  }
+  const reply = await probeInfo(node.host, node.port, password, STATUS_TIMEOUT_MS);
+  if (!reply) return { ...base, running: false, error: `process ${node.pid} is alive but did not answer within ${STATUS_TIMEOUT_MS} ms (paused?)` };
+  if ("error" in reply) return { ...base, running: true, error: reply.error };
+  return {
+    ...base,
+    running: true,
+    role: infoField(reply.info, "role") === "slave" ? "replica" : "master",
+    clusterEnabled: infoField(reply.info, "cluster_enabled") === "1",
+    keys: keyCount(reply.info),
+  };
+}

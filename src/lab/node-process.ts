@@ -1,0 +1,138 @@
+/**
+ * One redis-server process of a local lab: start it detached (so the lab outlives the
+ * process that started it), wait until it answers, retry on another port when the one we
+ * probed was taken in the meantime, and stop it by its own pid, never by name.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LabError, TimeoutError } from "../errors.js";
+import { infoField, probeInfo } from "./node-probe.js";
+import type { PortAllocator } from "./ports.js";
+import { renderRedisConf, type NodeConf } from "./redis-conf.js";
+
+const POLL_MS = 10;
+const PROBE_TIMEOUT_MS = 200;
+const BIND_ATTEMPTS = 5;
+
+export interface StartNodeOptions {
+  bin: string;
+  host: string;
+  dir: string;
+  allocator: PortAllocator;
+  conf: Omit<NodeConf, "host" | "port" | "dir" | "logfile">;
+  /** How long one node may take to answer, per attempt. */
+  readyTimeoutMs?: number;
+}
+
+export const confPath = (nodeDir: string): string => join(nodeDir, "redis.conf");
+
+/** Last lines of the node's logs: what redis-server said before it exited. */
+export function logTail(nodeDir: string, lines = 5): string {
+  const read = (f: string) => {
+    try {
+      return readFileSync(join(nodeDir, f), "utf8");
+    } catch {
+      return "";
+    }
+  };
+  return (read("redis.log") + read("stdout.log")).trim().split("\n").slice(-lines).join("\n");
+}
+
+type Outcome = { kind: "ready" } | { kind: "exited"; log: string } | { kind: "timeout" };
+
+async function waitReady(child: ChildProcess, host: string, port: number, password: string | undefined, nodeDir: string, timeoutMs: number): Promise<Outcome> {
+  let exited = child.exitCode !== null || child.signalCode !== null;
+  const onExit = () => (exited = true);
+  child.once("exit", onExit);
+  child.once("error", onExit);
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (exited) return { kind: "exited", log: logTail(nodeDir) };
+      const reply = await probeInfo(host, port, password, PROBE_TIMEOUT_MS);
+      // Only our own process counts: another server may briefly hold the port we probed.
+      if (reply && "info" in reply && infoField(reply.info, "process_id") === String(child.pid)) return { kind: "ready" };
+      await sleep(POLL_MS);
+    }
+    return { kind: "timeout" };
+  } finally {
+    child.off("exit", onExit);
+    child.off("error", onExit);
+  }
+}
+
+function spawnDetached(bin: string, nodeDir: string): ChildProcess {
+  const out = openSync(join(nodeDir, "stdout.log"), "w");
+  try {
+    const child = spawn(bin, [confPath(nodeDir)], { cwd: nodeDir, detached: true, stdio: ["ignore", out, out] });
+    child.unref();
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+/** Starts one node and resolves once it answers INFO as itself. */
+export async function startNode(o: StartNodeOptions): Promise<{ port: number; pid: number }> {
+  for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+    const port = await o.allocator.next(o.host);
+    // A failed attempt leaves its log and maybe a nodes.conf with the old port: start clean.
+    await rm(join(o.dir, "nodes.conf"), { force: true });
+    await writeFile(join(o.dir, "redis.log"), "");
+    await writeFile(confPath(o.dir), renderRedisConf({ ...o.conf, host: o.host, port, dir: o.dir, logfile: join(o.dir, "redis.log") }), { mode: 0o600 });
+    const child = spawnDetached(o.bin, o.dir);
+    const outcome = await waitReady(child, o.host, port, o.conf.password, o.dir, o.readyTimeoutMs ?? 10_000);
+    if (outcome.kind === "ready") return { port, pid: child.pid! };
+    if (outcome.kind === "timeout") {
+      if (child.pid) await stopNode(child.pid, o.dir);
+      throw new TimeoutError(`redis-server on ${o.host}:${port} answering`, o.readyTimeoutMs ?? 10_000);
+    }
+    // Someone took the port between our probe and redis-server's bind: try the next one.
+    if (/Address already in use/i.test(outcome.log)) continue;
+    throw new LabError(`redis-server on ${o.host}:${port} exited at start: ${outcome.log || "no log output"}.`, `Read ${join(o.dir, "redis.log")} for details.`);
+  }
+  throw new LabError(`Could not bind a free port on ${o.host} after ${BIND_ATTEMPTS} attempts.`, "Other processes are taking ports in this range; retry, or stop labs you no longer need.");
+}
+
+/** True when pid is still the redis-server started with this node's conf file (not a reused pid). */
+export function isNodeProcess(pid: number, nodeDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(confPath(nodeDir));
+  } catch {
+    return false;
+  }
+}
+
+async function waitGone(pid: number, nodeDir: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isNodeProcess(pid, nodeDir)) {
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+  return true;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Already gone between the check and the signal.
+  }
+}
+
+/**
+ * Stops the node by pid: SIGTERM (plus SIGCONT, so a node paused by a drill can act on
+ * it), then SIGKILL after the timeout. Returns false when the pid was no longer this node.
+ */
+export async function stopNode(pid: number, nodeDir: string, termTimeoutMs = 5000): Promise<boolean> {
+  if (!isNodeProcess(pid, nodeDir)) return false;
+  signal(pid, "SIGTERM");
+  signal(pid, "SIGCONT");
+  if (await waitGone(pid, nodeDir, termTimeoutMs)) return true;
+  if (isNodeProcess(pid, nodeDir)) signal(pid, "SIGKILL");
+  if (!(await waitGone(pid, nodeDir, 2000))) throw new LabError(`redis-server pid ${pid} did not exit after SIGKILL.`, `Check 'ps -p ${pid}'.`);
+  return true;
+}

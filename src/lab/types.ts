@@ -1,0 +1,67 @@
+/**
+ * The lab: a sandbox of Redis nodes on loopback. One interface, two backends
+ * (local redis-server processes, the embedded default; docker containers).
+ */
+export type LabBackendName = "local" | "docker";
+
+export interface LabSpec {
+  /** Lab name: [a-z0-9-]{1,40}. Used for the state dir and docker labels. */
+  name: string;
+  /** Number of redis nodes. */
+  nodes: number;
+  /** cluster-enabled yes (default true). */
+  cluster: boolean;
+  /** Zones: node i goes to zone (i % zones) + 1, on loopback subnet 127.0.<zone>.x. Default 1. */
+  zones: number;
+  backend: LabBackendName;
+  /** cluster-node-timeout in ms (default 15000, Redis' own default). */
+  nodeTimeoutMs: number;
+  /** requirepass/masterauth for every node, when set. Never printed. */
+  password?: string;
+  /** Extra redis.conf directives. */
+  config?: Record<string, string>;
+}
+
+export interface LabNode {
+  /** 0-based index in the lab. */
+  index: number;
+  host: string;
+  port: number;
+  /** "z1", "z2", ... */
+  zone: string;
+  /** Local backend: the redis-server pid. */
+  pid?: number;
+  /** Docker backend: the container id. */
+  containerId?: string;
+  /** Node data dir (under the lab dir). */
+  dir: string;
+}
+
+export interface LabState {
+  name: string;
+  backend: LabBackendName;
+  spec: Omit<LabSpec, "password"> & { passwordSet: boolean };
+  /** Temp dir holding node data; removed on down. */
+  dir: string;
+  createdAt: string;
+  nodes: LabNode[];
+  /** Kept only in the 0600 state file so later processes can connect; never printed. */
+  password?: string;
+}
+
+export interface LabNodeStatus {
+  address: string;
+  zone: string;
+  running: boolean;
+  /** INFO server/replication/cluster summary when reachable. */
+  role?: "master" | "replica";
+  clusterEnabled?: boolean;
+  keys?: number;
+  error?: string;
+}
+
+export interface LabBackend {
+  up(spec: LabSpec, progress?: (msg: string) => void): Promise<LabState>;
+  down(state: LabState): Promise<void>;
+  status(state: LabState): Promise<LabNodeStatus[]>;
+}

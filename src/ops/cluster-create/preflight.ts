@@ -1,0 +1,78 @@
+/**
+ * cluster create, step 0: look before touching. Reads every node once and refuses,
+ * with a typed error and before any change, a node that is unreachable, refuses our
+ * password, is not cluster-enabled, holds keys or slots, knows other nodes, or is
+ * listed twice (by address, or by node id under two addresses).
+ */
+import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError } from "../../errors.js";
+import type { NodePool } from "../../redis/connection.js";
+import { parseAddress } from "../../redis/address.js";
+import { parseClusterInfo, parseInfo } from "../../redis/parse-info.js";
+
+/** Settings apply() lowers for the build and restores afterwards. */
+export const TUNED = ["cluster-node-timeout", "repl-diskless-sync-delay", "cluster-replica-no-failover"] as const;
+export type TunedSetting = (typeof TUNED)[number];
+
+export interface PreflightNode {
+  address: string;
+  host: string;
+  id: string;
+  configEpoch: number;
+  /** Cluster bus port (cluster-port, else port + 10000). */
+  busPort: number;
+  /** Original values of the tuned settings, to restore. */
+  settings: Record<TunedSetting, string>;
+}
+
+export function assertNoDuplicateAddresses(addresses: string[]): void {
+  const seen = new Set<string>();
+  for (const a of addresses) {
+    if (seen.has(a)) throw new DuplicateNodeError(a);
+    seen.add(a);
+  }
+}
+
+async function inspect(pool: NodePool, address: string): Promise<PreflightNode> {
+  const r = await pool.get(address);
+  // One round trip: the commands are written back to back on one connection.
+  const replies = await Promise.allSettled([
+    r.call("INFO", "cluster"),
+    r.call("CLUSTER", "MYID"),
+    r.call("CLUSTER", "INFO"),
+    r.call("DBSIZE"),
+    r.call("CONFIG", "GET", ...TUNED, "cluster-port"),
+  ]);
+  const [infoReply] = replies;
+  if (infoReply.status === "rejected") throw infoReply.reason;
+  if (parseInfo(String(infoReply.value)).cluster?.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
+  const failed = replies.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined;
+  if (failed) throw failed.reason;
+  const [, myid, clusterInfo, dbsize, config] = replies.map((x) => (x as PromiseFulfilledResult<unknown>).value);
+  const ci = parseClusterInfo(String(clusterInfo));
+  if (Number(dbsize) > 0) throw new NotEmptyError(address, `it holds ${dbsize} key(s)`);
+  if (ci.knownNodes > 1) throw new NotEmptyError(address, `it already knows ${ci.knownNodes - 1} other node(s)`);
+  if (ci.slotsAssigned > 0) throw new NotEmptyError(address, `it already serves ${ci.slotsAssigned} slot(s)`);
+  const pairs = config as string[];
+  const got: Record<string, string> = {};
+  for (let i = 0; i + 1 < pairs.length; i += 2) got[pairs[i]] = pairs[i + 1];
+  const settings = Object.fromEntries(TUNED.map((k) => [k, got[k]])) as Record<TunedSetting, string>;
+  const { host, port } = parseAddress(address);
+  const busPort = Number(got["cluster-port"]) > 0 ? Number(got["cluster-port"]) : port + 10000;
+  return { address, host, id: String(myid), configEpoch: ci.myEpoch ?? 0, busPort, settings };
+}
+
+/** Inspects all nodes concurrently; the first problem (in input order) is thrown. */
+export async function preflight(pool: NodePool, addresses: string[]): Promise<PreflightNode[]> {
+  assertNoDuplicateAddresses(addresses);
+  const results = await Promise.allSettled(addresses.map((a) => inspect(pool, a)));
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const nodes = results.map((r) => (r as PromiseFulfilledResult<PreflightNode>).value);
+  const byId = new Map<string, string>();
+  for (const n of nodes) {
+    const other = byId.get(n.id);
+    if (other) throw new DuplicateNodeError(`${n.address} (the same node as ${other})`);
+    byId.set(n.id, n.address);
+  }
+  return nodes;
+}

@@ -1,0 +1,67 @@
+/**
+ * The one way any front end (MCP, agent, runbooks, CLI) runs a tool: validate the
+ * input, apply the confirmation policy to destructive tools, run the handler, and
+ * validate the output. Errors a user can act on come back as values, bugs as
+ * internal errors; nothing here knows which front end called.
+ */
+import { z } from "zod";
+import { ConfirmationRequiredError, PilotError, ValidationError, renderError } from "../errors.js";
+import { log } from "../log.js";
+import type { AnyTool, ToolContext } from "../../tools/tool.js";
+
+export interface InvokeOptions {
+  ctx: ToolContext;
+  /**
+   * Ask the user to confirm a destructive call, showing the dry-run summary.
+   * Undefined when the front end cannot ask: then confirm: true is required.
+   */
+  confirm?: (question: string, plan: unknown) => Promise<boolean>;
+}
+
+export interface InvokeError {
+  code: string;
+  message: string;
+  next: string;
+}
+
+export type InvokeResult =
+  | { ok: true; output: Record<string, unknown>; summary: string; durationMs: number }
+  | { ok: false; error: InvokeError; summary: string; durationMs: number; plan?: Record<string, unknown> };
+
+function inputError(tool: AnyTool, err: z.ZodError): ValidationError {
+  const issue = err.issues[0];
+  const path = issue.path.length ? issue.path.join(".") : "(input)";
+  return new ValidationError(
+    `Invalid argument ${path} for ${tool.name}: ${issue.message}.`,
+    `Fix ${path} and call ${tool.name} again.`,
+  );
+}
+
+function failure(err: unknown, started: number, plan?: Record<string, unknown>): InvokeResult {
+  const error: InvokeError =
+    err instanceof PilotError
+      ? { code: err.code, message: err.message, next: err.next }
+      : { code: "internal", message: renderError(err), next: "Report this as a bug with the call that caused it." };
+  if (!(err instanceof PilotError)) log.error({ err }, "tool handler failed");
+  return { ok: false, error, summary: `${error.message} ${error.next}`, durationMs: Date.now() - started, ...(plan ? { plan } : {}) };
+}
+
+export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOptions): Promise<InvokeResult> {
+  const started = Date.now();
+  const parsed = tool.input.safeParse(rawArgs ?? {});
+  if (!parsed.success) return failure(inputError(tool, parsed.error), started);
+  const args = parsed.data as Record<string, unknown>;
+  try {
+    if (tool.annotations.destructiveHint && !args.dryRun && args.confirm !== true) {
+      const plan = (await tool.handler({ ...args, dryRun: true }, opts.ctx)) as Record<string, unknown>;
+      const approved = opts.confirm ? await opts.confirm(`${tool.title}: ${tool.summarize(plan)} Proceed?`, plan) : false;
+      if (!approved) return failure(new ConfirmationRequiredError(tool.name), started, plan);
+    }
+    const output = (await tool.handler(args, opts.ctx)) as Record<string, unknown>;
+    // Validate what we hand back: a tool that breaks its own schema is a bug, caught here.
+    const checked = tool.output.parse(output) as Record<string, unknown>;
+    return { ok: true, output: checked, summary: tool.summarize(checked), durationMs: Date.now() - started };
+  } catch (err) {
+    return failure(err, started);
+  }
+}
