@@ -26,7 +26,7 @@ function progressLine(e: ProgressEvent): string {
   return `${t}${e.step.padEnd(10)} ${e.message}`;
 }
 
-async function askTty(question: string): Promise<boolean> {
+export async function askTty(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {

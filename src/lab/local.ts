@@ -6,7 +6,8 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
 import { formatAddress } from "../redis/address.js";
-import { infoField, keyCount, probeInfo } from "./node-probe.js";
+import { keysFromInfo, parseInfo } from "../redis/parse-info.js";
+import { probeInfo } from "./node-probe.js";
 import { isNodeProcess, startNode, stopNode } from "./node-process.js";
 import { PortAllocator } from "./ports.js";
 import { findRedisServer } from "./redis-binary.js";
@@ -32,15 +33,20 @@ export class LocalBackend implements LabBackend {
     const bin = findRedisServer();
     const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${spec.name}-`));
     const allocator = new PortAllocator();
+    const placements = placeNodes(spec.nodes, spec.zones);
+    // Probe in node order so ports read in node order; a probe costs well under a millisecond.
+    const ports: number[] = [];
+    for (const p of placements) ports.push(await allocator.next(p.host));
     // Every node starts at once; settle all before judging so none is left running unseen.
     const results = await Promise.allSettled(
-      placeNodes(spec.nodes, spec.zones).map(async (p): Promise<LabNode> => {
+      placements.map(async (p): Promise<LabNode> => {
         const nodeDir = join(dir, `node-${p.index}`);
         await mkdir(nodeDir, { mode: 0o700 });
         const { port, pid } = await startNode({
           bin,
           host: p.host,
           dir: nodeDir,
+          port: ports[p.index],
           allocator,
           conf: { cluster: spec.cluster, nodeTimeoutMs: spec.nodeTimeoutMs, password: spec.password, extra: spec.config },
         });
@@ -85,11 +91,12 @@ async function nodeStatus(node: LabNode, password: string | undefined): Promise<
   const reply = await probeInfo(node.host, node.port, password, STATUS_TIMEOUT_MS);
   if (!reply) return { ...base, running: false, error: `process ${node.pid} is alive but did not answer within ${STATUS_TIMEOUT_MS} ms (paused?)` };
   if ("error" in reply) return { ...base, running: true, error: reply.error };
+  const info = parseInfo(reply.info);
   return {
     ...base,
     running: true,
-    role: infoField(reply.info, "role") === "slave" ? "replica" : "master",
-    clusterEnabled: infoField(reply.info, "cluster_enabled") === "1",
-    keys: keyCount(reply.info),
+    role: info.replication?.values.role === "slave" ? "replica" : "master",
+    clusterEnabled: info.cluster?.values.cluster_enabled === "1",
+    keys: keysFromInfo(info),
   };
 }

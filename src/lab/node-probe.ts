@@ -71,16 +71,3 @@ export function probeInfo(host: string, port: number, password: string | undefin
     });
   });
 }
-
-/** One field of an INFO reply ("role", "process_id", ...). */
-export function infoField(info: string, field: string): string | undefined {
-  const m = new RegExp(`^${field}:(.*)$`, "m").exec(info);
-  return m ? m[1].trim() : undefined;
-}
-
-/** Total keys over every db*: line of INFO keyspace. */
-export function keyCount(info: string): number {
-  let total = 0;
-  for (const m of info.matchAll(/^db\d+:keys=(\d+)/gm)) total += Number(m[1]);
-  return total;
-}

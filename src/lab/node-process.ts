@@ -9,19 +9,26 @@ import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError, TimeoutError } from "../errors.js";
-import { infoField, probeInfo } from "./node-probe.js";
-import type { PortAllocator } from "./ports.js";
+import { parseInfo } from "../redis/parse-info.js";
+import { probeInfo, type ProbeResult } from "./node-probe.js";
 import { renderRedisConf, type NodeConf } from "./redis-conf.js";
 
 const POLL_MS = 10;
 const PROBE_TIMEOUT_MS = 200;
 const BIND_ATTEMPTS = 5;
 
+/** Where a node's ports come from: a PortAllocator, or in tests any sequence. */
+export interface PortSource {
+  next(host: string): Promise<number>;
+}
+
 export interface StartNodeOptions {
   bin: string;
   host: string;
   dir: string;
-  allocator: PortAllocator;
+  /** Port for the first attempt (else one from the allocator); retries always ask the allocator. */
+  port?: number;
+  allocator: PortSource;
   conf: Omit<NodeConf, "host" | "port" | "dir" | "logfile">;
   /** How long one node may take to answer, per attempt. */
   readyTimeoutMs?: number;
@@ -41,6 +48,16 @@ export function logTail(nodeDir: string, lines = 5): string {
   return (read("redis.log") + read("stdout.log")).trim().split("\n").slice(-lines).join("\n");
 }
 
+/** The pid of the server that answered, if the reply was an INFO we can read. */
+function answeringPid(reply: ProbeResult | undefined): string | undefined {
+  if (!reply || !("info" in reply)) return undefined;
+  try {
+    return parseInfo(reply.info).server?.values.process_id;
+  } catch {
+    return undefined;
+  }
+}
+
 type Outcome = { kind: "ready" } | { kind: "exited"; log: string } | { kind: "timeout" };
 
 async function waitReady(child: ChildProcess, host: string, port: number, password: string | undefined, nodeDir: string, timeoutMs: number): Promise<Outcome> {
@@ -54,7 +71,7 @@ async function waitReady(child: ChildProcess, host: string, port: number, passwo
       if (exited) return { kind: "exited", log: logTail(nodeDir) };
       const reply = await probeInfo(host, port, password, PROBE_TIMEOUT_MS);
       // Only our own process counts: another server may briefly hold the port we probed.
-      if (reply && "info" in reply && infoField(reply.info, "process_id") === String(child.pid)) return { kind: "ready" };
+      if (answeringPid(reply) === String(child.pid)) return { kind: "ready" };
       await sleep(POLL_MS);
     }
     return { kind: "timeout" };
@@ -78,7 +95,7 @@ function spawnDetached(bin: string, nodeDir: string): ChildProcess {
 /** Starts one node and resolves once it answers INFO as itself. */
 export async function startNode(o: StartNodeOptions): Promise<{ port: number; pid: number }> {
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-    const port = await o.allocator.next(o.host);
+    const port = attempt === 1 && o.port !== undefined ? o.port : await o.allocator.next(o.host);
     // A failed attempt leaves its log and maybe a nodes.conf with the old port: start clean.
     await rm(join(o.dir, "nodes.conf"), { force: true });
     await writeFile(join(o.dir, "redis.log"), "");
@@ -92,7 +109,7 @@ export async function startNode(o: StartNodeOptions): Promise<{ port: number; pi
     }
     // Someone took the port between our probe and redis-server's bind: try the next one.
     if (/Address already in use/i.test(outcome.log)) continue;
-    throw new LabError(`redis-server on ${o.host}:${port} exited at start: ${outcome.log || "no log output"}.`, `Read ${join(o.dir, "redis.log")} for details.`);
+    throw new LabError(`redis-server on ${o.host}:${port} exited at start: ${outcome.log.replace(/\s*\n\s*/g, " | ") || "no log output"}.`, "Fix what redis-server's log names (often an extra config directive) and retry.");
   }
   throw new LabError(`Could not bind a free port on ${o.host} after ${BIND_ATTEMPTS} attempts.`, "Other processes are taking ports in this range; retry, or stop labs you no longer need.");
 }

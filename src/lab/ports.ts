@@ -44,6 +44,14 @@ export function* candidates(start: number): Generator<number> {
   }
 }
 
+/**
+ * True when `port` cannot join ports already given to a lab: the same port, or one
+ * whose client or bus port lands on another node's bus or client port.
+ */
+export function clashes(port: number, given: ReadonlySet<number>): boolean {
+  return given.has(port) || given.has(port + BUS_PORT_OFFSET) || given.has(port - BUS_PORT_OFFSET);
+}
+
 /** Resolves true when host:port could be bound right now (and releases it at once). */
 export function canBind(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -74,7 +82,7 @@ export class PortAllocator {
   async next(host: string): Promise<number> {
     for (let step = this.search.next(); !step.done; step = this.search.next()) {
       const port = step.value;
-      if (this.given.has(port) || this.given.has(port + BUS_PORT_OFFSET) || this.given.has(port - BUS_PORT_OFFSET)) continue;
+      if (clashes(port, this.given)) continue;
       if (await isPortPairFree(host, port)) {
         this.given.add(port);
         return port;

@@ -36,6 +36,13 @@ export function renderRedisConf(c: NodeConf): string {
   const lines = [
     "# Written by redis-pilot for one lab node; removed by 'redis-pilot lab down'.",
     `bind ${c.host}`,
+    // Each lab node is its own "host" on 127.0.z.h: outgoing bus and replication
+    // connections must come from that address too, not from 127.0.0.1, or peers record
+    // (and gossip) an address where nothing listens.
+    `bind-source-addr ${c.host}`,
+    // Protected mode counts only 127.0.0.1 and ::1 as local, so it would refuse peers
+    // on 127.0.z.h; the lab binds loopback addresses only, which is the protection.
+    "protected-mode no",
     `port ${c.port}`,
     `dir ${quoteConf(c.dir)}`,
     `logfile ${quoteConf(c.logfile)}`,

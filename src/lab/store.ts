@@ -3,7 +3,7 @@
  * teardown) can find a lab's nodes and stop them by pid. One JSON file per lab at
  * <home>/labs/<name>/lab.json, mode 0600 because it may hold the lab password.
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { LabError } from "../errors.js";
@@ -68,6 +68,31 @@ export async function listLabs(): Promise<LabState[]> {
   }
   const states = await Promise.all(names.map((n) => loadLab(n)));
   return states.filter((s): s is LabState => s !== undefined);
+}
+
+/**
+ * Claims a lab name before its nodes start: mkdir is atomic, so of two processes starting
+ * the same name at once exactly one wins. False when the name is taken (or being started).
+ */
+export async function reserveLab(name: string): Promise<boolean> {
+  await mkdir(labsDir(), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(labStateDir(name), { mode: 0o700 });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw err;
+  }
+}
+
+/** True when the name is claimed, with or without a saved state (an interrupted start). */
+export async function isLabReserved(name: string): Promise<boolean> {
+  try {
+    await access(labStateDir(name));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function removeLab(name: string): Promise<void> {

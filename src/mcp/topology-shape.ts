@@ -3,7 +3,7 @@
  * replicas), placed in zones, with each node's health as its peers see it. Pure: a
  * ClusterView in, plain data out; the topology resources render it as JSON and Mermaid.
  */
-import type { SlotRange } from "../redis/slots.js";
+import { countSlots, formatRanges, type SlotRange } from "../redis/slots.js";
 import type { ClusterNodeEntry, ClusterView } from "../topology/types.js";
 
 export type NodeHealth = "ok" | "pfail" | "fail" | "handshake" | "unreachable";
@@ -30,8 +30,6 @@ export interface TopologyShape {
   unreachable: ShapeNode[];
 }
 
-const slotCount = (slots: SlotRange[]) => slots.reduce((n, s) => n + s.end - s.start + 1, 0);
-
 /** The worst flag any reachable node reports for `id`: a peer's view beats the node's own. */
 function healthOf(id: string, view: ClusterView): NodeHealth {
   const flags = new Set(view.nodes.flatMap((n) => n.peers.filter((p) => p.id === id).flatMap((p) => p.flags)));
@@ -49,7 +47,7 @@ export function topologyShape(view: ClusterView, zones: Record<string, string> =
   }));
   const shards: Shard[] = own
     .filter((o) => o.entry.role === "master")
-    .map((o) => ({ master: o.node, slots: o.entry.slots, slotCount: slotCount(o.entry.slots), replicas: [] }));
+    .map((o) => ({ master: o.node, slots: o.entry.slots, slotCount: countSlots(o.entry.slots), replicas: [] }));
   const byMasterId = new Map(shards.map((s) => [s.master.id, s]));
   const orphanReplicas: TopologyShape["orphanReplicas"] = [];
   for (const o of own.filter((x) => x.entry.role === "replica")) {
@@ -68,10 +66,9 @@ export function topologyShape(view: ClusterView, zones: Record<string, string> =
   };
 }
 
-/** "0-5460, 10923" — single slots without a dash; long lists cut with a count of the rest. */
+/** "0-5460,10923" — long lists cut, with a count of the ranges left out. */
 export function formatSlots(slots: SlotRange[], max = 4): string {
   if (slots.length === 0) return "no slots";
-  const parts = slots.slice(0, max).map((s) => (s.start === s.end ? `${s.start}` : `${s.start}-${s.end}`));
   const rest = slots.length - max;
-  return parts.join(", ") + (rest > 0 ? ` +${rest} more ranges` : "");
+  return formatRanges(slots.slice(0, max)) + (rest > 0 ? ` +${rest} more ranges` : "");
 }

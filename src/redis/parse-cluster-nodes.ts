@@ -57,7 +57,7 @@ function parseSlotFields(fields: string[]): Pick<ClusterNodeEntry, "slots" | "mi
   const migrating: ClusterNodeEntry["migrating"] = [];
   const importing: ClusterNodeEntry["importing"] = [];
   for (const f of fields) {
-    const open = /^\[(\d+)-([<>])-([0-9a-f]+)\]$/.exec(f);
+    const open = /^\[(\d+)-([<>])-([^\]]*)\]$/.exec(f);
     if (open) {
       const s = slot(open[1]);
       if (open[2] === ">") migrating.push({ slot: s, to: nodeId(open[3], "migration target") });

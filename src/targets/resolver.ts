@@ -109,7 +109,8 @@ export function createResolver(opts: ResolverOptions = {}): TargetResolver {
             kind: "lab",
             name: lab.name,
             addresses,
-            zones: Object.fromEntries(addresses.map((a) => [a, own.get(a)!])),
+            // Every lab node's zone, not only the named ones: reads discover the rest as peers.
+            zones: Object.fromEntries(own),
             connection: { password: lab.password },
             mutable: true,
           };

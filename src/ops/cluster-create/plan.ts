@@ -123,8 +123,11 @@ function sameWarning(replica: PlanNode, master: PlanNode, what: string, same: bo
   return same ? `replica ${replica.address} is in the same ${what} as its master ${master.address}; no other placement was possible` : undefined;
 }
 
-export function planCreate(nodes: PlanNode[], opts: CreateOptions): CreatePlan {
-  const { masters: m, replicas: r } = layout(nodes.length, opts);
+export function planCreate(input: PlanNode[], opts: CreateOptions): CreatePlan {
+  const { masters: m, replicas: r } = layout(input.length, opts);
+  // One zone for every node is no zone at all: place by host only.
+  const oneZone = new Set(input.map((n) => n.zone)).size === 1;
+  const nodes = oneZone ? input.map((n) => ({ ...n, zone: undefined })) : input;
   const ordered = spreadOrder(nodes);
   const masterNodes = ordered.slice(0, m);
   let free = ordered.slice(m);

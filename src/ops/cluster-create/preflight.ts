@@ -44,7 +44,7 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
   ]);
   const [infoReply] = replies;
   if (infoReply.status === "rejected") throw infoReply.reason;
-  if (parseInfo(String(infoReply.value)).cluster?.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
+  if (parseInfo(String(infoReply.value)).cluster?.values.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
   const failed = replies.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined;
   if (failed) throw failed.reason;
   const [, myid, clusterInfo, dbsize, config] = replies.map((x) => (x as PromiseFulfilledResult<unknown>).value);

@@ -1,0 +1,108 @@
+/**
+ * MCP server costs, side by side:
+ *   1. cold start: spawn `redis-pilot mcp` -> initialize -> tools/list answered
+ *      (next to a bare `node -e ""` spawn, the floor no Node server goes under);
+ *   2. a cluster_check on a 6-node lab: through MCP over stdio, through invokeTool
+ *      in-process, and as the bare library calls (readClusterView + checkCluster).
+ * Run: npm run bench:mcp [-- RUNS]. Uses its own REDIS_PILOT_HOME and removes its lab.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+const RUNS = Number(process.argv[2] ?? 15);
+const CLI = fileURLToPath(new URL("../src/cli.js", import.meta.url));
+const home = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
+process.env.REDIS_PILOT_HOME = home;
+const env = { ...(process.env as Record<string, string>), REDIS_PILOT_HOME: home };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10);
+const row = (label: string, xs: number[]) =>
+  console.log(`${label.padEnd(44)} median ${ms(median(xs))}   min ${ms(Math.min(...xs))}   max ${ms(Math.max(...xs))}`);
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const r = await fn();
+  return [performance.now() - t0, r];
+}
+
+async function spawnClient(): Promise<{ client: Client; initMs: number; listMs: number }> {
+  const t0 = performance.now();
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], env }));
+  const initMs = performance.now() - t0;
+  await client.listTools();
+  return { client, initMs, listMs: performance.now() - t0 };
+}
+
+async function coldStart(): Promise<void> {
+  const node: number[] = [];
+  const init: number[] = [];
+  const list: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ["-e", ""]);
+    node.push(performance.now() - t0);
+    const s = await spawnClient();
+    init.push(s.initMs);
+    list.push(s.listMs);
+    await s.client.close();
+  }
+  console.log(`\ncold start (${RUNS} runs)`);
+  row("node -e '' (spawn to exit)", node);
+  row("redis-pilot mcp: spawn -> initialize answered", init);
+  row("redis-pilot mcp: spawn -> tools/list answered", list);
+}
+
+async function checkOverhead(): Promise<void> {
+  const [{ invokeTool }, { clusterCheck }, { createResolver }, { readClusterView }, { checkCluster }] = await Promise.all([
+    import("../src/registry/invoke.js"),
+    import("../tools/cluster/cluster-check.js"),
+    import("../src/targets/resolver.js"),
+    import("../src/topology/read-cluster-view.js"),
+    import("../src/checks/cluster-checks.js"),
+  ]);
+  const { client } = await spawnClient();
+  try {
+    const lab = "bench-mcp";
+    for (const [name, args] of [["lab_up", { name: lab, nodes: 6 }], ["cluster_create", { lab, replicas: 1 }]] as const) {
+      const r = await client.callTool({ name, arguments: args });
+      if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
+    }
+    const targets = createResolver({ allowAdhocMutations: false });
+    const resolved = await targets.resolve({ lab }, { mutate: false });
+    const ctx = { progress: () => {}, signal: new AbortController().signal, targets };
+    const viaMcp: number[] = [];
+    const viaInvoke: number[] = [];
+    const viaLibrary: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      viaMcp.push((await time(() => client.callTool({ name: "cluster_check", arguments: { lab } })))[0]);
+      viaInvoke.push((await time(() => invokeTool(clusterCheck as never, { lab }, { ctx })))[0]);
+      viaLibrary.push((await time(async () => checkCluster(await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones }))))[0]);
+    }
+    console.log(`\ncluster_check on a 6-node lab (${RUNS} runs each, interleaved)`);
+    row("MCP tools/call over stdio", viaMcp);
+    row("invokeTool in-process", viaInvoke);
+    row("readClusterView + checkCluster", viaLibrary);
+    console.log(`${"MCP overhead over invokeTool (medians)".padEnd(44)}        ${ms(median(viaMcp) - median(viaInvoke))}`);
+    console.log(`${"MCP overhead over the library (medians)".padEnd(44)}        ${ms(median(viaMcp) - median(viaLibrary))}`);
+    await client.callTool({ name: "lab_down", arguments: { name: lab, confirm: true } });
+  } finally {
+    await client.close();
+  }
+}
+
+try {
+  await coldStart();
+  await checkOverhead();
+} finally {
+  // Whatever a failed run left behind: every lab under our own home, stopped by pid.
+  const { labDown, listLabs } = await import("../src/lab/index.js");
+  for (const lab of await listLabs()) await labDown(lab.name);
+  rmSync(home, { recursive: true, force: true });
+}

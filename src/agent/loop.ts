@@ -1,0 +1,192 @@
+/**
+ * The agent loop: ask the planner for the next call(s), run each through the registry
+ * (invokeTool: the validation, confirmation and mutation policy MCP uses), hand every
+ * outcome back, and stop when the request is done and verified, when a verification
+ * fails (naming the failed check and the next step), or at the step budget.
+ */
+import { renderError } from "../errors.js";
+import type { ProgressEvent } from "../ops/progress.js";
+import { invokeTool, type InvokeError } from "../registry/invoke.js";
+import type { TargetResolver } from "../targets/resolver.js";
+import { findTool } from "../../tools/index.js";
+import { isMutating, type AnyTool } from "../../tools/tool.js";
+import type { CallOutcome, PlannedCall, Planner, PlannerTurn } from "./planner.js";
+import type { Transcript } from "./transcript.js";
+import { readVerification, type Verification } from "./verification.js";
+
+export const DEFAULT_MAX_STEPS = 12;
+
+export interface StepRecord {
+  n: number;
+  tool: string;
+  /** Arguments as run (dryRun forced in a dry run, confirm only from the user). */
+  args: Record<string, unknown>;
+  /** Milliseconds from the start of the run to the start of this call. */
+  startMs: number;
+  durationMs: number;
+  ok: boolean;
+  dryRun: boolean;
+  summary: string;
+  skipped?: string;
+  error?: InvokeError;
+  verification?: Verification;
+}
+
+export type RunOutcome =
+  | "verified" | "planned" | "done" | "unverified" | "verification_failed" | "failed" | "refused" | "budget_exhausted" | "stopped";
+
+export interface LoopResult {
+  request: string;
+  planner: Planner["name"];
+  dryRun: boolean;
+  outcome: RunOutcome;
+  /** The planner's last words, or why the loop stopped. */
+  message: string;
+  /** The planner's first text (its plan), when it gave one. */
+  plan?: string;
+  steps: StepRecord[];
+  /** The last verification that ran. */
+  verification?: Verification & { step: number; tool: string };
+  /** Labs this run started and did not stop. */
+  labsStarted: string[];
+  totalMs: number;
+}
+
+export type LoopEvent =
+  | { type: "planner"; text: string }
+  | { type: "call"; n: number; tool: string; args: Record<string, unknown> }
+  | { type: "step"; step: StepRecord }
+  | { type: "progress"; n: number; event: ProgressEvent };
+
+export interface LoopOptions {
+  request: string;
+  planner: Planner;
+  targets: TargetResolver;
+  transcript: Transcript;
+  tools?: AnyTool[];
+  dryRun?: boolean;
+  /** --yes: destructive calls run confirmed. */
+  yes?: boolean;
+  /** Asks the user about a destructive call; undefined refuses it (no TTY, no --yes). */
+  confirm?: (question: string, plan: unknown) => Promise<boolean>;
+  maxSteps?: number;
+  signal?: AbortSignal;
+  onEvent?: (e: LoopEvent) => void;
+}
+
+/** Lab names a call acts on (lab for cluster tools, name for lab tools). */
+function labsNamed(tool: AnyTool, args: Record<string, unknown>): string[] {
+  return [args.lab, tool.toolset === "lab" ? args.name : undefined].filter((v): v is string => typeof v === "string");
+}
+
+export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
+  const started = Date.now();
+  const dryRun = opts.dryRun ?? false;
+  const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  const emit = opts.onEvent ?? (() => {});
+  const steps: StepRecord[] = [];
+  const labsStarted: string[] = [];
+  const plannedLabs = new Set<string>();
+  let verification: LoopResult["verification"];
+  let mutatedSinceVerified = false;
+  let plan: string | undefined;
+
+  async function execute(call: PlannedCall): Promise<{ step: StepRecord; outcome: CallOutcome }> {
+    const n = steps.length + 1;
+    const startMs = Date.now() - started;
+    const tool = findTool(call.tool, opts.tools);
+    // Only the user confirms: a planner's own confirm: true is dropped.
+    const { confirm: _planned, ...args } = call.args ?? {};
+    const base = { n, tool: call.tool, startMs, args };
+    const skip = (reason: string, ok: boolean) => {
+      const step: StepRecord = { ...base, durationMs: 0, ok, dryRun, summary: `not run: ${reason}`, skipped: reason };
+      return { step, outcome: { call, skipped: reason } };
+    };
+    if (!tool) return skip(`there is no tool named ${call.tool}; the tools are ${(opts.tools ?? []).map((t) => t.name).join(", ") || "listed in the tool definitions"}`, false);
+    if (dryRun && isMutating(tool)) args.dryRun = true;
+    const waitsFor = labsNamed(tool, args).find((l) => plannedLabs.has(l));
+    if (waitsFor) return skip(`dry run; lab ${waitsFor} is only planned by an earlier step, so this call would run after it exists`, true);
+    if (opts.yes && tool.annotations.destructiveHint) args.confirm = true;
+    emit({ type: "call", n, tool: tool.name, args });
+    const result = await invokeTool(tool, args, {
+      ctx: { progress: (event) => emit({ type: "progress", n, event }), signal: opts.signal ?? new AbortController().signal, targets: opts.targets },
+      confirm: opts.yes ? undefined : opts.confirm,
+    });
+    const isDry = args.dryRun === true;
+    const step: StepRecord = { ...base, durationMs: result.durationMs, ok: result.ok, dryRun: isDry, summary: result.summary };
+    if (!result.ok) step.error = result.error;
+    const v = readVerification(result, isDry);
+    if (v) step.verification = v;
+    if (result.ok && tool.name === "lab_up") (isDry ? plannedLabs.add(String(result.output.name)) : labsStarted.push(String(result.output.name)));
+    if (result.ok && !isDry && tool.name === "lab_down") {
+      const i = labsStarted.indexOf(String(result.output.name));
+      if (i >= 0) labsStarted.splice(i, 1);
+    }
+    if (result.ok && !isDry && isMutating(tool)) mutatedSinceVerified = true;
+    if (v) {
+      verification = { ...v, step: n, tool: tool.name };
+      if (v.ok) mutatedSinceVerified = false;
+    }
+    return { step, outcome: { call, result } };
+  }
+
+  const finish = async (outcome: RunOutcome, message: string): Promise<LoopResult> => {
+    const result: LoopResult = { request: opts.request, planner: opts.planner.name, dryRun, outcome, message, plan, steps, verification, labsStarted, totalMs: Date.now() - started };
+    await opts.transcript.write("end", { outcome, message, verified: outcome === "verified", totalMs: result.totalMs, labsStarted, verification });
+    return result;
+  };
+
+  function ending(turn: Exclude<PlannerTurn, { kind: "calls" }>): RunOutcome {
+    if (turn.kind === "refuse") return "refused";
+    if (turn.kind === "stop") return turn.reason === "step_failed" ? "failed" : "stopped";
+    if (dryRun) return "planned";
+    const last = steps[steps.length - 1];
+    if (last && !last.ok) return "failed";
+    if (mutatedSinceVerified) return "unverified";
+    return verification?.ok ? "verified" : "done";
+  }
+
+  await opts.transcript.write("request", { request: opts.request, planner: opts.planner.name, dryRun, yes: opts.yes ?? false, maxSteps });
+  let outcomes: CallOutcome[] = [];
+  for (;;) {
+    let turn: PlannerTurn;
+    try {
+      turn = await opts.planner.next(outcomes);
+    } catch (err) {
+      await opts.transcript.write("planner", { kind: "error", text: renderError(err) });
+      return finish("failed", renderError(err));
+    }
+    const text = turn.text ?? "";
+    // Plans show up live; a final answer is the run's message, printed once at the end.
+    if (text && turn.kind === "calls") emit({ type: "planner", text });
+    plan ??= turn.kind === "calls" && text ? text : undefined;
+    await opts.transcript.write("planner", { kind: turn.kind, text, ...(turn.kind === "calls" ? { calls: turn.calls.map((c) => c.tool) } : {}), ...("reason" in turn ? { reason: turn.reason } : {}) });
+    if (turn.kind !== "calls") {
+      const outcome = ending(turn);
+      const unverified = outcome === "unverified" ? " The last change was not verified; run the check tool (e.g. cluster_check) before relying on it." : "";
+      return finish(outcome, text + unverified);
+    }
+    outcomes = [];
+    let stop: { outcome: RunOutcome; message: string } | undefined;
+    for (const call of turn.calls) {
+      if (stop) {
+        outcomes.push({ call, skipped: "the loop stopped before this call" });
+        continue;
+      }
+      if (steps.length >= maxSteps) {
+        stop = { outcome: "budget_exhausted", message: `Stopped at the step budget (${maxSteps} tool calls) before the request was done. Raise --max-steps or split the request.` };
+        outcomes.push({ call, skipped: "step budget reached" });
+        continue;
+      }
+      const { step, outcome } = await execute(call);
+      steps.push(step);
+      outcomes.push(outcome);
+      emit({ type: "step", step });
+      await opts.transcript.write("call", { ...step });
+      if (step.verification && !step.verification.ok) {
+        stop = { outcome: "verification_failed", message: `Verification failed at step ${step.n} (${step.tool}): ${step.verification.failure}` };
+      }
+    }
+    if (stop) return finish(stop.outcome, stop.message);
+  }
+}

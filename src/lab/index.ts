@@ -1,0 +1,64 @@
+/**
+ * The lab API every front end uses: up, status, down, list. Backends sit behind the
+ * LabBackend interface; state is saved so any later process can find and stop a lab.
+ */
+import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, ValidationError } from "../errors.js";
+import { LocalBackend } from "./local.js";
+import { normalizeSpec, type LabSpecInput } from "./spec.js";
+import { isLabReserved, listLabs, loadLab, removeLab, reserveLab, saveLab } from "./store.js";
+import type { LabBackend, LabBackendName, LabNodeStatus, LabState } from "./types.js";
+
+export { listLabs, loadLab } from "./store.js";
+export { normalizeSpec, placeNodes, type LabSpecInput } from "./spec.js";
+
+export function backendFor(name: LabBackendName): LabBackend {
+  if (name === "local") return new LocalBackend();
+  throw new LabBackendUnavailableError(name);
+}
+
+/**
+ * Starts a lab (defaults: cluster true, zones 1, backend "local", nodeTimeoutMs 15000)
+ * and saves its state. Refuses a name already in use.
+ */
+export async function labUp(input: LabSpecInput, progress?: (msg: string) => void): Promise<LabState> {
+  const spec = normalizeSpec(input);
+  const backend = backendFor(spec.backend);
+  if (!(await reserveLab(spec.name))) throw new LabExistsError(spec.name);
+  let state: LabState | undefined;
+  try {
+    state = await backend.up(spec, progress);
+    await saveLab(state);
+    return state;
+  } catch (err) {
+    if (state) await backend.down(state);
+    await removeLab(spec.name);
+    throw err;
+  }
+}
+
+/** Stops every node of the lab by pid, removes its data dir, then its state. */
+export async function labDown(name: string): Promise<void> {
+  const state = await loadLab(name);
+  if (!state) {
+    // A claimed name without state is a start that was interrupted: free the name.
+    if (await isLabReserved(name)) return removeLab(name);
+    throw new LabNotFoundError(name);
+  }
+  await backendFor(state.backend).down(state);
+  await removeLab(name);
+}
+
+export async function labStatus(name: string): Promise<{ state: LabState; nodes: LabNodeStatus[] }> {
+  const state = await loadLab(name);
+  if (!state) throw new LabNotFoundError(name);
+  return { state, nodes: await backendFor(state.backend).status(state) };
+}
+
+/** The lab a call means: the given name, or the only lab there is. */
+export async function resolveLabName(name?: string): Promise<string> {
+  if (name) return name;
+  const labs = await listLabs();
+  if (labs.length === 1) return labs[0].name;
+  if (labs.length === 0) throw new LabError("No lab is running.", "Start one with 'redis-pilot lab up'.");
+  throw new ValidationError(`Several labs exist (${labs.map((l) => l.name).join(", ")}).`, "Name the lab you mean.");
+}

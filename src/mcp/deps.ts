@@ -1,0 +1,36 @@
+/**
+ * What every MCP session shares: the selected tools and, loaded on first use, the
+ * targets config and the resolver built from it. MCP is never operator mode: bare
+ * addresses outside a lab, and targets without allowMutations, stay read-only.
+ */
+import type { AnyTool } from "../../tools/tool.js";
+import type { PilotConfig } from "../targets/config.js";
+import type { TargetResolver } from "../targets/resolver.js";
+
+export interface ServerDeps {
+  tools: AnyTool[];
+  config(): Promise<PilotConfig>;
+  targets(): Promise<TargetResolver>;
+}
+
+/** Memoizes a promise-returning loader; a failed load is retried on the next call. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= load().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+export function createDeps(tools: AnyTool[], configPath?: string): ServerDeps {
+  // config.js pulls in the YAML parser: imported on the first call that needs targets.
+  const config = once(async () => (await import("../targets/config.js")).loadConfig(configPath));
+  const targets = once(async () => {
+    const { createResolver } = await import("../targets/resolver.js");
+    return createResolver({ config: await config(), allowAdhocMutations: false });
+  });
+  return { tools, config, targets };
+}

@@ -1,0 +1,125 @@
+/**
+ * Streamable HTTP: one endpoint (/mcp), stateful sessions (an McpServer and transport
+ * per Mcp-Session-Id, so elicitation and progress reach the right client), loopback
+ * by default, every request through the Host/Origin/token guard, bodies capped.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerDeps } from "./deps.js";
+import { allowedHosts, checkRequest, type GuardPolicy } from "./http-guard.js";
+import { createMcpServer } from "./server.js";
+
+export const MCP_PATH = "/mcp";
+/** 1 MiB: the largest tool call we take is a few KiB of arguments. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface HttpOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  token: string;
+  maxBodyBytes?: number;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
+}
+
+/** The body as JSON, or the status to answer with: 413 past the cap, 400 when not JSON. */
+function readJson(req: IncomingMessage, maxBytes: number): Promise<{ body: unknown } | { status: 400 | 413 }> {
+  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return Promise.resolve({ status: 413 });
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      // Stop reading but keep the socket: the 413 still has to go out (with connection: close).
+      req.off("data", onData).pause();
+      resolve({ status: 413 });
+    };
+    req.on("data", onData);
+    req.on("error", reject);
+    req.on("end", () => {
+      try {
+        resolve({ body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+      } catch {
+        resolve({ status: 400 });
+      }
+    });
+  });
+}
+
+export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<RunningHttpServer> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const maxBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  let policy: GuardPolicy = { allowedHosts: new Set(), token: opts.token };
+
+  async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void sessions.set(id, transport),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await createMcpServer(deps).connect(transport);
+    await transport.handleRequest(req, res, body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = checkRequest({ host: req.headers.host, origin: req.headers.origin, authorization: req.headers.authorization }, policy);
+    if (refusal) return reply(res, refusal.status, refusal.message, refusal.status === 401 ? { "www-authenticate": 'Bearer realm="redis-pilot"' } : {});
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) return reply(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+    const sessionId = req.headers["mcp-session-id"];
+    const session = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    if (sessionId !== undefined && !session) return reply(res, 404, "Unknown or expired session: start a new one with initialize.");
+    if (req.method === "POST") {
+      const read = await readJson(req, maxBytes);
+      if ("status" in read) return reply(res, read.status, read.status === 413 ? `Request body over ${maxBytes} bytes.` : "Request body is not JSON.", { connection: "close" });
+      if (session) return session.handleRequest(req, res, read.body);
+      if (isInitializeRequest(read.body)) return openSession(req, res, read.body);
+      return reply(res, 400, "No session: send initialize first, then pass its Mcp-Session-Id header.");
+    }
+    if (req.method === "GET" || req.method === "DELETE") {
+      if (!session) return reply(res, 400, "Missing Mcp-Session-Id header.");
+      return session.handleRequest(req, res);
+    }
+    return reply(res, 405, `Method ${req.method} not allowed on ${MCP_PATH}.`, { allow: "GET, POST, DELETE" });
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      process.stderr.write(`redis-pilot mcp: request failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      reply(res, 500, "Internal server error.");
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  policy = { allowedHosts: allowedHosts(opts.host, port), token: opts.token };
+  const shown = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  return {
+    url: `http://${shown}:${port}${MCP_PATH}`,
+    async close() {
+      await Promise.all([...sessions.values()].map((t) => t.close()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Resources: the topology of each lab and config target, as JSON and as a Mermaid
+ * diagram, and one node's INFO by address. Every read re-reads the servers; nothing
+ * is cached. Reads go through the same resolver as tools (credentials from the lab or
+ * the target), and only ever read.
+ */
+import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
+import { renderError } from "../errors.js";
+import type { TargetRef } from "../targets/resolver.js";
+import type { NodeView } from "../topology/types.js";
+import type { ServerDeps } from "./deps.js";
+
+type SourceKind = "lab" | "target";
+type Format = "json" | "mmd";
+
+const MIME: Record<Format, string> = { json: "application/json", mmd: "text/vnd.mermaid" };
+
+export const topologyUri = (kind: SourceKind, name: string, format: Format) => `redis-pilot://${kind}/${encodeURIComponent(name)}/topology.${format}`;
+export const nodeInfoUri = (address: string) => `redis-pilot://node/${address}/info`;
+
+/** Template variables arrive as matched from the URI, still percent-encoded. */
+function variable(value: string | string[] | undefined): string {
+  return decodeURIComponent(Array.isArray(value) ? value[0] : (value ?? ""));
+}
+
+/** Failures a user can act on become one sentence + next step; the read itself fails. */
+async function reading(uri: URL, read: () => Promise<ReadResourceResult>): Promise<ReadResourceResult> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new McpError(ErrorCode.InternalError, `Reading ${uri.href} failed: ${renderError(err)}`);
+  }
+}
+
+async function sourceNames(deps: ServerDeps, kind: SourceKind): Promise<string[]> {
+  if (kind === "target") return Object.keys((await deps.config()).targets);
+  const { listLabs } = await import("../lab/store.js");
+  return (await listLabs()).map((l) => l.name);
+}
+
+/** Every lab node and every target seed, for clients that browse resources instead of filling templates. */
+async function knownNodes(deps: ServerDeps): Promise<Resource[]> {
+  const { listLabs } = await import("../lab/store.js");
+  const { formatAddress } = await import("../redis/address.js");
+  const labNodes = (await listLabs()).flatMap((l) => l.nodes.map((n) => ({ address: formatAddress(n), owner: `lab ${l.name}` })));
+  const targetNodes = Object.entries((await deps.config()).targets).flatMap(([name, t]) => t.nodes.map((address) => ({ address, owner: `target ${name}` })));
+  return [...labNodes, ...targetNodes].map((n) => ({ uri: nodeInfoUri(n.address), name: `${n.address} INFO (${n.owner})`, mimeType: "text/plain" }));
+}
+
+async function readTopology(deps: ServerDeps, kind: SourceKind, name: string, format: Format, uri: URL): Promise<ReadResourceResult> {
+  const ref: TargetRef = kind === "lab" ? { lab: name } : { target: name };
+  const target = await (await deps.targets()).resolve(ref, { mutate: false });
+  const [{ readClusterView }, { topologyShape }, { topologyMermaid }] = await Promise.all([
+    import("../topology/read-cluster-view.js"),
+    import("./topology-shape.js"),
+    import("./mermaid.js"),
+  ]);
+  const view = await readClusterView(target.addresses, { connection: target.connection, zones: target.zones });
+  const shape = topologyShape(view, target.zones);
+  const text =
+    format === "mmd"
+      ? topologyMermaid(shape)
+      : JSON.stringify({ source: { kind, name }, ...shape, nodes: view.nodes.map(nodeState) }, null, 2);
+  return { contents: [{ uri: uri.href, mimeType: MIME[format], text }] };
+}
+
+/** Per-node facts the shape leaves out: what each node itself reports. */
+function nodeState(n: NodeView) {
+  const r = n.replication;
+  return {
+    address: n.address,
+    id: n.self.id,
+    role: n.self.role,
+    clusterState: n.clusterState,
+    configEpoch: n.self.configEpoch,
+    currentEpoch: n.currentEpoch,
+    keys: n.keys,
+    replicationOffset: r.offset,
+    ...(r.role === "replica" ? { masterLinkStatus: r.masterLinkStatus } : {}),
+  };
+}
+
+async function readNodeInfo(deps: ServerDeps, address: string, uri: URL): Promise<ReadResourceResult> {
+  const target = await (await deps.targets()).resolve({ nodes: [address] }, { mutate: false });
+  const { withNode } = await import("../redis/connection.js");
+  const text = await withNode(target.addresses[0], target.connection, (c) => c.info());
+  return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
+}
+
+function registerTopology(server: McpServer, deps: ServerDeps, kind: SourceKind, format: Format): void {
+  const list = async (): Promise<{ resources: Resource[] }> => ({
+    resources: (await sourceNames(deps, kind)).map((name) => ({
+      uri: topologyUri(kind, name, format),
+      name: `${kind} ${name} topology (${format === "json" ? "JSON" : "Mermaid"})`,
+      mimeType: MIME[format],
+    })),
+  });
+  server.registerResource(
+    `${kind}-topology-${format}`,
+    new ResourceTemplate(`redis-pilot://${kind}/{name}/topology.${format}`, { list }),
+    {
+      title: `${kind === "lab" ? "Lab" : "Target"} topology (${format === "json" ? "JSON" : "Mermaid"})`,
+      description:
+        format === "json"
+          ? `Shards (master, slot ranges, replicas), zones, node health and per-node state of a ${kind}, read live.`
+          : `A Mermaid flowchart of a ${kind}: masters with slot ranges, replicas pointing at their master, zones as subgraphs.`,
+      mimeType: MIME[format],
+    },
+    (uri, vars) => reading(uri, () => readTopology(deps, kind, variable(vars.name), format, uri)),
+  );
+}
+
+export function registerResources(server: McpServer, deps: ServerDeps): void {
+  for (const kind of ["lab", "target"] as const) for (const format of ["json", "mmd"] as const) registerTopology(server, deps, kind, format);
+  server.registerResource(
+    "node-info",
+    new ResourceTemplate("redis-pilot://node/{address}/info", { list: async () => ({ resources: await knownNodes(deps) }) }),
+    {
+      title: "Node INFO",
+      description: "The raw INFO reply of one node (HOST:PORT), with the credentials of the lab or target it belongs to.",
+      mimeType: "text/plain",
+    },
+    (uri, vars) => reading(uri, () => readNodeInfo(deps, variable(vars.address), uri)),
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Connections to single Redis nodes (ioredis, no cluster client: ops talk to each node
+ * on purpose). Fail fast: no reconnects, no offline queue, no retries, so an op sees a
+ * dead node at once instead of stalling. Passwords go to ioredis and nowhere else.
+ */
+import type { ConnectionOptions as TlsOptions } from "node:tls";
+import { Redis } from "ioredis";
+import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
+import { formatAddress, parseAddress } from "./address.js";
+
+export interface ConnectionOptions {
+  username?: string;
+  password?: string;
+  tls?: TlsOptions;
+  /** @default 2000 */
+  connectTimeoutMs?: number;
+  /** @default 5000 */
+  commandTimeoutMs?: number;
+}
+
+const AUTH_REPLY = /^(Ready check failed: )?(WRONGPASS|NOAUTH)|invalid username-password/;
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ECONNRESET: "connection reset",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+};
+
+/**
+ * Maps a connection or command failure to the error a user can act on; other errors
+ * (a reply error such as MOVED or ERR) come back unchanged.
+ */
+export function toPilotError(address: string, err: unknown, opts: ConnectionOptions = {}): unknown {
+  if (err instanceof PilotError || !(err instanceof Error)) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (AUTH_REPLY.test(err.message)) return new AuthError(address);
+  if (code && NETWORK_CODES[code]) return new UnreachableError(address, NETWORK_CODES[code]);
+  if (code === "ETIMEDOUT") return new UnreachableError(address, `no connection within ${opts.connectTimeoutMs ?? 2000} ms`);
+  if (err.message === "Command timed out") return new TimeoutError(`A reply from ${address}`, opts.commandTimeoutMs ?? 5000);
+  if (err.message === "Connection is closed.") return new UnreachableError(address, "the connection closed");
+  return err;
+}
+
+/** Connects to one node and resolves once it answers (AUTH done, ready check passed). */
+export async function connect(address: string, opts: ConnectionOptions = {}): Promise<Redis> {
+  const { host, port } = parseAddress(address);
+  const client = new Redis({
+    host,
+    port,
+    username: opts.username,
+    password: opts.password,
+    tls: opts.tls,
+    lazyConnect: true,
+    connectTimeout: opts.connectTimeoutMs ?? 2000,
+    commandTimeout: opts.commandTimeoutMs ?? 5000,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    autoResendUnfulfilledCommands: false,
+    // CLIENT SETINFO fails on 7.0 and costs two round trips per connection.
+    disableClientInfo: true,
+  });
+  // ioredis reports the real cause (ECONNREFUSED, WRONGPASS) as an event and rejects
+  // connect() with a generic "Connection is closed."; keep the first real cause.
+  let firstError: Error | undefined;
+  client.on("error", (err: Error) => {
+    firstError ??= err;
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    throw toPilotError(formatAddress({ host, port }), firstError ?? err, opts);
+  }
+  return client;
+}
+
+/** Connects, runs fn, and always disconnects. */
+export async function withNode<T>(address: string, opts: ConnectionOptions, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const client = await connect(address, opts);
+  try {
+    return await fn(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * One live connection per address, reused within an operation: ops and polling loops
+ * issue many commands fast, so connection setup must not dominate. A closed connection
+ * is replaced on the next get(); a failed connect is not cached.
+ */
+export class NodePool {
+  private readonly clients = new Map<string, Promise<Redis>>();
+
+  constructor(readonly options: ConnectionOptions = {}) {}
+
+  async get(address: string): Promise<Redis> {
+    const key = formatAddress(parseAddress(address));
+    const cached = this.clients.get(key);
+    if (cached) {
+      // A connect in flight is shared; its failure reaches every caller waiting on it.
+      const client = await cached;
+      if (client.status === "ready") return client;
+      if (this.clients.get(key) === cached) this.clients.delete(key);
+      client.disconnect();
+      return this.get(key);
+    }
+    const pending = connect(key, this.options);
+    this.clients.set(key, pending);
+    pending.catch(() => {
+      if (this.clients.get(key) === pending) this.clients.delete(key);
+    });
+    return pending;
+  }
+
+  /** Drops the connection to one address (e.g. after killing that node). */
+  forget(address: string): void {
+    const key = formatAddress(parseAddress(address));
+    const cached = this.clients.get(key);
+    this.clients.delete(key);
+    cached?.then((c) => c.disconnect(), () => undefined);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(all.map((p) => p.then((c) => c.disconnect(), () => undefined)));
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Reads a ClusterView: every node's own CLUSTER NODES, CLUSTER INFO and INFO
+ * replication/keyspace, all nodes concurrently, one pipeline (one round trip) per node.
+ * Called in polling loops, so it reuses a NodePool when given one. One bad node never
+ * fails the read: it lands in `unreachable`; only "no seed answered" throws.
+ */
+import { NotClusterEnabledError, PilotError, UnreachableError, ValidationError } from "../errors.js";
+import { formatAddress, parseAddress } from "../redis/address.js";
+import { BadReplyError } from "../redis/bad-reply.js";
+import { NodePool, toPilotError, type ConnectionOptions } from "../redis/connection.js";
+import { parseClusterNodes } from "../redis/parse-cluster-nodes.js";
+import { keysFromInfo, parseClusterInfo, replicationFromInfo } from "../redis/parse-info.js";
+import type { ClusterNodeEntry, ClusterView, NodeView, UnreachableNode } from "./types.js";
+
+export interface ReadClusterViewOptions {
+  connection?: ConnectionOptions;
+  /** address -> zone label. */
+  zones?: Record<string, string>;
+  /** Follow the peers each node lists in CLUSTER NODES. @default true */
+  discover?: boolean;
+  /** Reuse connections across reads (polling loops); closed by its owner, not here. */
+  pool?: NodePool;
+}
+
+async function readNode(pool: NodePool, address: string, zone: string | undefined): Promise<NodeView> {
+  const client = await pool.get(address);
+  const replies = await client
+    .pipeline()
+    .call("CLUSTER", "NODES")
+    .call("CLUSTER", "INFO")
+    .info("replication")
+    .info("keyspace")
+    .exec();
+  if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
+  const texts = replies.map(([err, value]) => {
+    if (err) {
+      if (/cluster support disabled/i.test(err.message)) throw new NotClusterEnabledError(address);
+      throw toPilotError(address, err, pool.options);
+    }
+    if (typeof value !== "string") throw new BadReplyError("CLUSTER NODES/INFO", `non-text reply from ${address}`);
+    return value;
+  });
+  const peers = parseClusterNodes(texts[0]);
+  const self = peers.find((p) => p.flags.includes("myself"));
+  if (!self) throw new BadReplyError("CLUSTER NODES", `no line of ${address} carries the myself flag`);
+  const info = parseClusterInfo(texts[1]);
+  return {
+    address,
+    ...(zone !== undefined ? { zone } : {}),
+    self,
+    peers,
+    clusterState: info.state,
+    currentEpoch: info.currentEpoch,
+    knownNodes: info.knownNodes,
+    slotsAssigned: info.slotsAssigned,
+    replication: replicationFromInfo(texts[2]),
+    keys: keysFromInfo(texts[3]),
+  };
+}
+
+/** Peers worth reading: they have an address and are past the handshake. */
+function peerAddress(p: ClusterNodeEntry): string | undefined {
+  if (p.port === 0 || p.host === "" || p.flags.includes("handshake") || p.flags.includes("noaddr")) return undefined;
+  return formatAddress({ host: p.host, port: p.port });
+}
+
+function byAddress(a: { address: string }, b: { address: string }): number {
+  const x = parseAddress(a.address);
+  const y = parseAddress(b.address);
+  return x.host === y.host ? x.port - y.port : x.host < y.host ? -1 : 1;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export async function readClusterView(seeds: string[], opts: ReadClusterViewOptions = {}): Promise<ClusterView> {
+  if (seeds.length === 0) throw new ValidationError("No node address was given to read the cluster from.", "Pass at least one HOST:PORT.");
+  const pool = opts.pool ?? new NodePool(opts.connection);
+  const zones = opts.zones ?? {};
+  const discover = opts.discover ?? true;
+  const seedAddresses = seeds.map((s) => formatAddress(parseAddress(s)));
+  const visited = new Set<string>();
+  const nodes: NodeView[] = [];
+  const unreachable: UnreachableNode[] = [];
+  const seedErrors: unknown[] = [];
+  const reads: Promise<void>[] = [];
+
+  const visit = (address: string, isSeed: boolean): void => {
+    if (visited.has(address)) return;
+    visited.add(address);
+    reads.push(
+      readNode(pool, address, zones[address]).then(
+        (node) => {
+          nodes.push(node);
+          if (!discover) return;
+          for (const peer of node.peers) {
+            const a = peerAddress(peer);
+            if (a) visit(a, false);
+          }
+        },
+        (err) => {
+          unreachable.push({ address, error: describe(err) });
+          if (isSeed) seedErrors.push(err);
+        },
+      ),
+    );
+  };
+
+  try {
+    for (const s of seedAddresses) visit(s, true);
+    // Reads started by discovery are appended while we wait, so walk by index.
+    for (let i = 0; i < reads.length; i++) await reads[i];
+  } finally {
+    if (!opts.pool) await pool.close();
+  }
+
+  if (nodes.length === 0) {
+    const first = seedErrors[0];
+    throw first instanceof PilotError ? first : new UnreachableError(seedAddresses[0], describe(first));
+  }
+  // The same node reached under two names (a seed "localhost:7000", a peer "127.0.0.1:7000"): keep one.
+  const seen = new Set<string>();
+  const unique = nodes.sort(byAddress).filter((n) => !seen.has(n.self.id) && seen.add(n.self.id));
+  return { readAt: new Date().toISOString(), nodes: unique, unreachable: unreachable.sort(byAddress) };
+}

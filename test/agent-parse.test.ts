@@ -1,0 +1,146 @@
+/**
+ * The built-in planner's request parser: one row per way operators phrase a request.
+ * Each row pins the family and numbers (or the refusal and its reason), so a change
+ * in wording support shows up here as a named row, not as a surprise in the loop.
+ */
+import { describe, expect, it } from "vitest";
+import { parseRequest } from "../src/agent/parse.js";
+import { layoutsFor } from "../src/agent/cluster-layout.js";
+
+const layout = (masters: number, replicasPerMaster: number, zones = 1) => ({
+  family: "create_cluster",
+  layout: { masters, replicasPerMaster, nodes: masters * (1 + replicasPerMaster), zones },
+});
+
+const creates: [string, ReturnType<typeof layout>][] = [
+  ["Create a 6-node Redis Cluster with 3 masters", layout(3, 1)],
+  ["create a cluster with 4 primaries and 2 replicas each", layout(4, 2)],
+  ["make a 9 node cluster with 3 shards", layout(3, 2)],
+  ["Create a six-node cluster with three masters", layout(3, 1)],
+  ["twelve node cluster with 4 masters", layout(4, 2)],
+  ["build a cluster with 3 master nodes and 3 slaves", layout(3, 1)],
+  ["Set up a cluster with 3 primaries, each with two secondaries", layout(3, 2)],
+  ["create a cluster with 3 masters and 2 read replicas per master", layout(3, 2)],
+  ["create a cluster", layout(3, 1)],
+  ["create a 3 node cluster", layout(3, 0)],
+  ["cluster with 3 masters and no replicas", layout(3, 0)],
+  ["Create a twenty-four node cluster with eight masters", layout(8, 2)],
+  ["create a dozen-node cluster with 4 masters", layout(4, 2)],
+  ["create a cluster with 3 shards and a replica per shard", layout(3, 1)],
+  ["I need a Redis Cluster with 5 primaries and one replica apiece", layout(5, 1)],
+  ["deploy an 8 node cluster", layout(4, 1)],
+  ["create a 12 server cluster with 1 replica per master", layout(6, 1)],
+  ["a 6 instance cluster with 3 leaders", layout(3, 1)],
+  ["6 node cluster across 3 datacenters", layout(3, 1, 3)],
+  ["multi-datacenter cluster with 3 masters and 1 replica each", layout(3, 1, 3)],
+  ["create a cluster with 3 masters and 2 replicas each spread over 2 availability zones", layout(3, 2, 2)],
+  ["create a multi-zone cluster", layout(3, 1, 3)],
+  ["Create a cluster with 3 masters and 3 replicas", layout(3, 1)],
+  ["create a 6 node cluster with 3 replicas", layout(3, 1)],
+  ["make a cluster with 3 masters and 6 slaves", layout(3, 2)],
+  ["spin up a cluster with 3 masters with a pair of replicas each", layout(3, 2)],
+];
+
+describe("parseRequest: create a cluster", () => {
+  it.each(creates)("%s", (request, expected) => {
+    expect(parseRequest(request)).toMatchObject(expected);
+  });
+
+  it("records the defaults it chose", () => {
+    expect(parseRequest("create a cluster")).toMatchObject({ assumed: [expect.stringMatching(/3 masters with 1 replica each/)] });
+    expect(parseRequest("Create a 6-node Redis Cluster with 3 masters")).toMatchObject({ assumed: [] });
+    expect(parseRequest("create a multi-zone cluster with 3 masters")).toMatchObject({ assumed: expect.arrayContaining(["3 zones"]) });
+  });
+});
+
+const wheres: [string, object][] = [
+  ["spin up a 12 node cluster with 6 shards in lab shop", { lab: "shop" }],
+  ["create a cluster named orders with 3 masters", { lab: "orders" }],
+  ["create a cluster called 'six' with three masters", { lab: "six" }],
+  ["create a 6 node cluster in the zones-2 lab", { lab: "zones-2" }],
+  ["create a cluster in a lab", {}],
+  ["create a cluster on target prod with 3 masters", { target: "prod" }],
+  ["create a cluster on 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002", { nodes: ["127.0.0.1:7000", "127.0.0.1:7001", "127.0.0.1:7002"] }],
+];
+
+describe("parseRequest: where", () => {
+  it.each(wheres)("%s", (request, where) => {
+    expect(parseRequest(request)).toMatchObject({ family: "create_cluster", where });
+  });
+
+  it("does not read numbers inside addresses as counts", () => {
+    expect(parseRequest("create a cluster on 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 with 3 masters and no replicas")).toMatchObject(layout(3, 0));
+  });
+});
+
+const refusals: [string, "impossible" | "ambiguous" | "unknown", RegExp][] = [
+  ["5 nodes with 3 masters and 1 replica each", "impossible", /5 nodes cannot hold 3 masters with 1 replica each: that takes 6 nodes/],
+  ["create a cluster with 2 masters", "impossible", /at least 3 masters/],
+  ["Create a cluster with 1 master", "impossible", /at least 3 masters/],
+  ["create a 2 node cluster", "impossible", /at least 3 masters/],
+  ["create a 6 node cluster with 2 masters and 2 replicas each", "impossible", /at least 3 masters/],
+  ["create a 9 node cluster", "ambiguous", /9 nodes can be 3 masters with 2 replicas each or 9 masters without replicas/],
+  ["Create a 7-node cluster with 3 masters", "impossible", /7 nodes do not split evenly over 3 masters/],
+  ["cluster with 3 masters and 2 replicas", "ambiguous", /2 replicas do not split evenly over 3 masters/],
+  ["create a 6 node cluster with 3 masters and 4 shards", "ambiguous", /3 masters and 4 shards/],
+  ["create a 10 node cluster with 2 replicas each", "impossible", /10 nodes cannot be split into masters with 2 replicas each/],
+  ["a 100 node cluster with 50 masters", "impossible", /more than a lab runs/],
+  ["create a 6 node cluster in 7 zones", "impossible", /7 zones cannot be filled by 6 nodes/],
+  ["sentinel with 3 sentinels and a quorum of 4", "impossible", /quorum of 4 can never be reached by 3 sentinels/],
+  ["make me a sandwich", "unknown", /did not recognise/],
+];
+
+describe("parseRequest: refusals say why and what would work", () => {
+  it.each(refusals)("%s", (request, reason, message) => {
+    const r = parseRequest(request);
+    expect(r).toMatchObject({ family: "refusal", reason });
+    if (r.family !== "refusal") return;
+    expect(r.message).toMatch(message);
+    expect(r.suggestion).toMatch(/^(Ask|Say|Give|Try) .+\.$/);
+  });
+
+  it("suggests the layout that fits for 5 nodes", () => {
+    const r = parseRequest("5 nodes with 3 masters and 1 replica each");
+    expect(r.family === "refusal" && r.suggestion).toBe("Ask for 6 nodes, or for 5 masters without replicas on 5 nodes.");
+  });
+});
+
+const others: [string, object][] = [
+  ["Set up replication with 2 replicas", { family: "replication", replicas: 2, zones: 1 }],
+  ["a master with two read replicas", { family: "replication", replicas: 2 }],
+  ["replication across 2 datacenters with 2 replicas", { family: "replication", replicas: 2, zones: 2 }],
+  ["Set up Sentinel with 3 sentinels and quorum 2", { family: "sentinel", sentinels: 3, quorum: 2, replicas: 2 }],
+  ["sentinel with five sentinels, one master and 2 slaves", { family: "sentinel", sentinels: 5, quorum: 3, replicas: 2 }],
+  ["add two read replicas to lab demo", { family: "add_replicas", count: 2, where: { lab: "demo" } }],
+  ["add a node to lab demo", { family: "add_node", count: 1, role: "master", where: { lab: "demo" } }],
+  ["scale out by 2 masters", { family: "add_node", count: 2, role: "master" }],
+  ["remove a node from the cluster", { family: "remove_node", count: 1 }],
+  ["reshard 1000 slots in lab demo", { family: "reshard", slots: 1000, where: { lab: "demo" } }],
+  ["rebalance the cluster", { family: "rebalance" }],
+  ["fix the cluster in lab demo", { family: "fix_cluster", where: { lab: "demo" } }],
+  ["fail over the master in lab demo", { family: "failover", where: { lab: "demo" } }],
+  ["check the cluster in lab demo", { family: "check_cluster", where: { lab: "demo" } }],
+  ["is my cluster healthy?", { family: "check_cluster", where: {} }],
+  ["verify 127.0.0.1:7000", { family: "check_cluster", where: { nodes: ["127.0.0.1:7000"] } }],
+  ["check the prod target", { family: "check_cluster", where: { target: "prod" } }],
+  ["set up a cluster and check it", { family: "create_cluster" }],
+  ["check the cluster in lab six", { family: "check_cluster", where: { lab: "six" } }],
+];
+
+describe("parseRequest: other families", () => {
+  it.each(others)("%s", (request, expected) => {
+    expect(parseRequest(request)).toMatchObject(expected);
+  });
+});
+
+describe("layoutsFor", () => {
+  it.each([
+    [2, []],
+    [3, [[3, 0]]],
+    [6, [[3, 1], [6, 0]]],
+    [9, [[3, 2], [9, 0]]],
+    [12, [[3, 3], [4, 2], [6, 1], [12, 0]]],
+  ])("%i nodes", (n, expected) => {
+    expect(layoutsFor(n).map((l) => [l.masters, l.replicasPerMaster])).toEqual(expected);
+  });
+});

@@ -1,0 +1,137 @@
+// cluster create on real redis-server processes: refusals change nothing (compared
+// before/after), and built clusters pass our checks and redis-cli --cluster check.
+import Redis from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTempLabHome } from "./helpers/env.js";
+import { redisCliClusterCheck } from "./helpers/redis-cli.js";
+import { labUp } from "../src/lab/index.js";
+import { createCluster } from "../src/ops/cluster-create/index.js";
+import { parseClusterNodes } from "../src/redis/parse-cluster-nodes.js";
+import { formatAddress } from "../src/redis/address.js";
+import type { LabState } from "../src/lab/types.js";
+
+useTempLabHome();
+
+const clients: Redis[] = [];
+afterAll(() => clients.forEach((c) => c.disconnect()));
+
+function client(address: string, password?: string): Redis {
+  const i = address.lastIndexOf(":");
+  const c = new Redis({ host: address.slice(0, i), port: Number(address.slice(i + 1)), password, lazyConnect: false, maxRetriesPerRequest: 1 });
+  clients.push(c);
+  return c;
+}
+
+const addressesOf = (lab: LabState) => lab.nodes.map((n) => formatAddress(n));
+const noop = { progress: () => {} };
+
+// An empty cluster node serves no slot, so writing a key takes DEBUG (allowed from 127.0.0.1 only).
+const putKey = (c: Redis) => c.call("DEBUG", "POPULATE", "1");
+const removeKey = (c: Redis) => c.flushall();
+
+async function configOf(c: Redis): Promise<Record<string, string>> {
+  const pairs = (await c.call("CONFIG", "GET", "cluster-node-timeout", "repl-diskless-sync-delay", "cluster-replica-no-failover")) as string[];
+  return Object.fromEntries(pairs.flatMap((_, i) => (i % 2 ? [] : [[pairs[i], pairs[i + 1]]])));
+}
+
+/** Everything a refused create must leave as it was. */
+async function snapshot(addresses: string[], password?: string): Promise<unknown[]> {
+  return Promise.all(
+    addresses.map(async (a) => {
+      const c = client(a, password);
+      const enabled = String(await c.info("cluster")).includes("cluster_enabled:1");
+      const nodes = enabled ? parseClusterNodes(String(await c.call("CLUSTER", "NODES"))).map((e) => ({ id: e.id, flags: e.flags, slots: e.slots, epoch: e.configEpoch })) : [];
+      const info = enabled ? String(await c.call("CLUSTER", "INFO")).replace(/cluster_stats_messages.*\r\n/g, "") : "";
+      return { nodes, info, dbsize: await c.dbsize(), config: await configOf(c) };
+    }),
+  );
+}
+
+/** Each node's own CLUSTER NODES: masters with slots and replicas with a master. */
+async function rolesSeenBy(address: string, password?: string) {
+  const entries = parseClusterNodes(String(await client(address, password).call("CLUSTER", "NODES")));
+  return {
+    masters: entries.filter((e) => e.role === "master" && e.slots.length > 0).length,
+    replicas: entries.filter((e) => e.role === "replica" && e.masterId).length,
+  };
+}
+
+describe("refusals change nothing", () => {
+  let lab: LabState;
+  beforeAll(async () => {
+    lab = await labUp({ name: "refuse", nodes: 6, config: { "enable-debug-command": "local" } });
+  });
+
+  const cases: [string, (a: string[]) => Promise<{ addresses: string[]; replicas: number; masters?: number; password?: string }>, string][] = [
+    ["too few nodes for the replicas", async (a) => ({ addresses: a.slice(0, 5), replicas: 1 }), "too_few_nodes"],
+    ["a node listed twice", async (a) => ({ addresses: [...a.slice(0, 5), a[0]], replicas: 1 }), "duplicate_node"],
+    ["a node holding a key", async (a) => (await putKey(client(a[3])), { addresses: a, replicas: 1 }), "not_empty"],
+    ["an unreachable node", async (a) => ({ addresses: [...a.slice(0, 5), "127.0.0.1:1"], replicas: 1 }), "unreachable"],
+  ];
+
+  it.each(cases)("refuses %s", async (_, arrange, code) => {
+    const addresses = addressesOf(lab);
+    const req = await arrange(addresses);
+    const before = await snapshot(addresses);
+    await expect(createCluster(req, noop)).rejects.toMatchObject({ code });
+    expect(await snapshot(addresses)).toEqual(before);
+    await removeKey(client(addresses[3]));
+  });
+
+  it("refuses a node that already knows another node", async () => {
+    const addresses = addressesOf(lab);
+    const [h, p] = [addresses[5].split(":")[0], addresses[5].split(":")[1]];
+    await client(addresses[4]).call("CLUSTER", "MEET", h, p);
+    await new Promise((r) => setTimeout(r, 200));
+    const before = await snapshot(addresses.slice(0, 4));
+    await expect(createCluster({ addresses, replicas: 1 }, noop)).rejects.toMatchObject({ code: "not_empty" });
+    expect(await snapshot(addresses.slice(0, 4))).toEqual(before);
+  });
+
+  it("refuses a node that is not cluster-enabled", async () => {
+    const plain = await labUp({ name: "plain", nodes: 1, cluster: false });
+    const addresses = [...addressesOf(lab).slice(0, 3), ...addressesOf(plain)];
+    const before = await snapshot(addresses);
+    await expect(createCluster({ addresses, replicas: 0 }, noop)).rejects.toMatchObject({ code: "not_cluster_enabled" });
+    expect(await snapshot(addresses)).toEqual(before);
+  });
+});
+
+describe("wrong password", () => {
+  it("is refused with auth_failed and nothing changes", async () => {
+    const lab = await labUp({ name: "auth", nodes: 3, password: "s3cret-pass" });
+    const addresses = addressesOf(lab);
+    const before = await snapshot(addresses, "s3cret-pass");
+    const err = await createCluster({ addresses, replicas: 0, connection: { password: "wrong" } }, noop).catch((e) => e);
+    expect(err).toMatchObject({ code: "auth_failed" });
+    expect(String(err.message)).not.toContain("wrong");
+    expect(await snapshot(addresses, "s3cret-pass")).toEqual(before);
+    // The right password works, and redis-cli agrees.
+    await createCluster({ addresses, replicas: 0, connection: { password: "s3cret-pass" } }, noop);
+    expect((await redisCliClusterCheck(addresses[0], "s3cret-pass")).ok).toBe(true);
+  });
+});
+
+describe.each([
+  [6, 3, 3],
+  [12, 6, 6],
+])("create on %i nodes", (n, masters, replicas) => {
+  it(`builds ${masters} masters + ${replicas} replicas, verified, and redis-cli --cluster check passes`, async () => {
+    const lab = await labUp({ name: `create-${n}`, nodes: n, zones: 3 });
+    const addresses = addressesOf(lab);
+    const zones = Object.fromEntries(lab.nodes.map((x) => [formatAddress(x), x.zone]));
+    const events: string[] = [];
+    const r = await createCluster({ addresses, replicas: 1, zones }, { progress: (e) => events.push(e.step) });
+    expect(r.applied).toBe(true);
+    expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(events).toEqual(expect.arrayContaining(["preflight", "addslots", "meet", "replicate", "wait", "restore", "verify"]));
+    const check = await redisCliClusterCheck(addresses[0]);
+    expect(check.ok, check.output).toBe(true);
+    for (const a of addresses) expect(await rolesSeenBy(a)).toEqual({ masters, replicas });
+    // Build settings are back to the lab's own.
+    for (const a of addresses) {
+      expect(await configOf(client(a))).toEqual({ "cluster-node-timeout": "15000", "repl-diskless-sync-delay": "5", "cluster-replica-no-failover": "no" });
+    }
+    console.error(`create ${n} nodes: ${JSON.stringify(r.timings)}`);
+  });
+});

@@ -1,0 +1,160 @@
+// Streamable HTTP as a remote client sees it: the bearer token, DNS-rebinding
+// protection (Host, Origin), the body cap, then real sessions through the SDK's
+// Client — progress notifications on a tool call, and a destructive call that the
+// user declines and then accepts through elicitation.
+import { spawn, type ChildProcess } from "node:child_process";
+import { request } from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema, type ElicitResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTempLabHome } from "./helpers/env.js";
+import { CLI, childEnv, textOf } from "./helpers/mcp-client.js";
+
+useTempLabHome();
+const TOKEN = "test-token-0123456789-abcdefghij";
+const LAB = "mcp-http";
+let server: ChildProcess;
+let url: URL;
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0"], { env: childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), stdio: ["ignore", "ignore", "pipe"] });
+  let err = "";
+  url = await new Promise<URL>((resolve, reject) => {
+    server.stderr!.on("data", (chunk: Buffer) => {
+      err += chunk.toString();
+      const m = /Streamable HTTP on (http:\/\/\S+)/.exec(err);
+      if (m) resolve(new URL(m[1]));
+    });
+    server.once("exit", (code) => reject(new Error(`server exited (${code}): ${err}`)));
+  });
+  expect(err).not.toContain(TOKEN);
+});
+
+afterAll(async () => {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.once("exit", resolve));
+  server.kill("SIGTERM");
+  await exited;
+});
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * A POST with full control of the headers (fetch will not send a foreign Host). An
+ * array body goes out chunked, with no Content-Length to refuse it by.
+ */
+function rawPost(headers: Record<string, string>, body: string | Buffer | Buffer[] = JSON.stringify(initialize(1))): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+    });
+    req.on("error", reject);
+    if (!Array.isArray(body)) return void req.end(body);
+    for (const part of body) req.write(part);
+    req.end();
+  });
+}
+
+function initialize(id: number) {
+  return { jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
+}
+
+async function httpClient(onElicit?: (message: string) => ElicitResult): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client({ name: "redis-pilot-http-test", version: "1" }, onElicit ? { capabilities: { elicitation: {} } } : {});
+  if (onElicit) client.setRequestHandler(ElicitRequestSchema, async (req) => onElicit(req.params.message));
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+async function closeClient(c: { client: Client; transport: StreamableHTTPClientTransport }): Promise<void> {
+  await c.transport.terminateSession();
+  await c.client.close();
+}
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+describe("HTTP guard", () => {
+  // Headers are built per test: the port is known only once the server is up.
+  it.each<[string, () => Record<string, string>, number]>([
+    ["no token", () => ({}), 401],
+    ["a wrong token", () => ({ authorization: "Bearer not-the-token-at-all-0000" }), 401],
+    ["a foreign Host (DNS rebinding)", () => ({ ...auth, host: `evil.example:${url.port}` }), 403],
+    ["a foreign Origin", () => ({ ...auth, origin: "https://evil.example" }), 403],
+  ])("refuses %s", async (_, headers, status) => {
+    const r = await rawPost(headers());
+    expect(r.status).toBe(status);
+    expect(JSON.parse(r.body).error.message.length).toBeGreaterThan(10);
+    if (status === 401) expect(r.headers["www-authenticate"]).toMatch(/^Bearer/);
+  });
+
+  it("refuses a body over 1 MiB with 413, declared or streamed", async () => {
+    expect((await rawPost(auth, Buffer.alloc(1024 * 1024 + 1, " "))).status).toBe(413);
+    const streamed = await rawPost({ ...auth, "transfer-encoding": "chunked" }, [Buffer.alloc(700 * 1024, " "), Buffer.alloc(700 * 1024, " ")]);
+    expect(streamed.status).toBe(413);
+  });
+
+  it("refuses an unknown session with 404", async () => {
+    const r = await rawPost({ ...auth, "mcp-session-id": "no-such-session" }, JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }));
+    expect(r.status).toBe(404);
+  });
+
+  it("serves a loopback Origin with the right token", async () => {
+    const r = await rawPost({ ...auth, origin: `http://localhost:${url.port}` });
+    expect(r.status).toBe(200);
+    expect(r.headers["mcp-session-id"]).toBeTruthy();
+  });
+});
+
+describe("MCP over Streamable HTTP", () => {
+  it("lists tools in a session", async () => {
+    const c = await httpClient();
+    try {
+      expect(c.transport.sessionId).toBeTruthy();
+      const names = (await c.client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(expect.arrayContaining(["lab_up", "lab_down", "cluster_check"]));
+    } finally {
+      await closeClient(c);
+    }
+  });
+
+  it("sends progress, and confirms lab_down through elicitation: declined, then accepted", async () => {
+    const asked: string[] = [];
+    let answer: ElicitResult = { action: "decline" };
+    const c = await httpClient((message) => {
+      asked.push(message);
+      return answer;
+    });
+    try {
+      const progress: Progress[] = [];
+      const up = await c.client.callTool({ name: "lab_up", arguments: { name: LAB, nodes: 2 } }, undefined, { onprogress: (p) => progress.push(p) });
+      expect(up.isError, textOf(up)).toBeFalsy();
+      expect(progress.length).toBeGreaterThan(0);
+
+      const declined = await c.client.callTool({ name: "lab_down", arguments: { name: LAB } });
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toContain(`Would stop lab ${LAB}: 2 nodes`);
+      expect(declined.isError).toBe(true);
+      expect(textOf(declined)).toMatch(new RegExp(`^The user declined lab_down; nothing was changed\\.`));
+      expect(textOf(declined)).not.toContain("confirm: true");
+      expect((await c.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toMatchObject({ labs: [{ name: LAB }] });
+
+      // The model's own confirm: true does not skip the user when the client can ask.
+      answer = { action: "accept", content: { confirm: true } };
+      const accepted = await c.client.callTool({ name: "lab_down", arguments: { name: LAB, confirm: true } });
+      expect(asked).toHaveLength(2);
+      expect(accepted.isError, textOf(accepted)).toBeFalsy();
+      expect(accepted.structuredContent).toMatchObject({ name: LAB, dryRun: false });
+      expect((await c.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [] });
+    } finally {
+      await closeClient(c);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// Invariants across the whole registry as MCP clients see it, and the committed
+// snapshot of tools/list (names, schemas, annotations). A tool's surface is an API:
+// changing it must be deliberate, so the snapshot fails until it is rewritten with
+//   npm run snapshot:update
+import { readFileSync, writeFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverDeps } from "../src/mcp/serve.js";
+import { createMcpServer } from "../src/mcp/server.js";
+import { allTools, selectTools } from "../tools/index.js";
+
+const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
+const UPDATE = process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1";
+
+let client: Client;
+let listed: ListedTool[];
+
+beforeAll(async () => {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await createMcpServer(serverDeps({ readOnly: false })).connect(serverSide);
+  client = new Client({ name: "registry-test", version: "1" });
+  await client.connect(clientSide);
+  listed = (await client.listTools()).tools;
+});
+
+afterAll(() => client?.close());
+
+describe("tools/list snapshot", () => {
+  it("matches test/snapshots/tools-list.json", () => {
+    const current = JSON.stringify(listed, null, 2) + "\n";
+    if (UPDATE) writeFileSync(SNAPSHOT, current);
+    let committed: string;
+    try {
+      committed = readFileSync(SNAPSHOT, "utf8");
+    } catch {
+      throw new Error("test/snapshots/tools-list.json is missing: create it with `npm run snapshot:update` and commit it.");
+    }
+    // On a mismatch the diff shows exactly what changed; rewrite with `npm run snapshot:update` if intended.
+    expect(JSON.parse(current)).toEqual(JSON.parse(committed));
+  });
+});
+
+describe("registry invariants", () => {
+  it("lists every registry tool once, in registry order", () => {
+    expect(listed.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
+  });
+
+  describe.each(allTools.map((t) => [t.name, t] as const))("%s", (name, tool) => {
+    const wire = () => listed.find((t) => t.name === name)!;
+
+    it("is snake_case, two words at least", () => {
+      expect(name).toMatch(/^[a-z]+(_[a-z]+)+$/);
+      expect(name.length).toBeLessThanOrEqual(64);
+    });
+
+    it("has a title and a description written for a model", () => {
+      expect(wire().title?.length).toBeGreaterThan(3);
+      expect(wire().description?.length).toBeGreaterThanOrEqual(80);
+      expect(wire().annotations?.title).toBe(tool.title);
+    });
+
+    it("sets all four hints explicitly, consistently", () => {
+      const a = wire().annotations ?? {};
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+        expect(typeof a[hint], hint).toBe("boolean");
+        expect(a[hint], hint).toBe(tool.annotations[hint]);
+      }
+      if (a.readOnlyHint) expect(a.destructiveHint, "a read-only tool cannot be destructive").toBe(false);
+    });
+
+    it("has an object output schema", () => {
+      expect(wire().outputSchema?.type).toBe("object");
+    });
+
+    it("takes dryRun when it mutates, and confirm when it is destructive", () => {
+      const props = wire().inputSchema.properties ?? {};
+      if (!tool.annotations.readOnlyHint) expect(props.dryRun, "dryRun").toMatchObject({ type: "boolean" });
+      if (tool.annotations.destructiveHint) expect(props.confirm, "confirm").toMatchObject({ type: "boolean" });
+    });
+  });
+
+  it("read-only mode keeps exactly the read-only tools", () => {
+    const kept = selectTools({ readOnly: true }).map((t) => t.name);
+    expect(kept).toEqual(allTools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
+    expect(kept.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,152 @@
+// End to end over stdio, the way Claude Desktop and Claude Code run us: the SDK's real
+// Client spawns the built CLI. One lab cluster is built through tool calls (with
+// progress), checked, read as resources, and torn down; the safety defaults (no
+// confirmation, non-lab targets, --read-only, --toolsets) are seen from the client.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTempLabHome } from "./helpers/env.js";
+import { stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
+
+useTempLabHome();
+const LAB = "mcp-stdio";
+let s: StdioSession;
+let nodes: string[] = [];
+const configDir = mkdtempSync(join(tmpdir(), "redis-pilot-mcp-config-"));
+
+beforeAll(async () => {
+  s = await stdioClient();
+});
+
+afterAll(async () => {
+  await s?.client.close();
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+async function call(name: string, args: Record<string, unknown>, progress?: Progress[]) {
+  return s.client.callTool({ name, arguments: args }, undefined, progress ? { onprogress: (p) => progress.push(p), timeout: 60_000 } : undefined);
+}
+
+describe("redis-pilot mcp over stdio", () => {
+  it("lists every tool with its annotations", async () => {
+    const { tools } = await s.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["lab_up", "lab_down", "cluster_create", "cluster_check", "cluster_info"]));
+    expect(tools.find((t) => t.name === "lab_down")?.annotations).toMatchObject({ destructiveHint: true, readOnlyHint: false });
+    expect(tools.find((t) => t.name === "cluster_check")?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+  });
+
+  it("starts a lab and creates a cluster, reporting progress", async () => {
+    const labProgress: Progress[] = [];
+    const up = await call("lab_up", { name: LAB, nodes: 6 }, labProgress);
+    expect(up.isError, textOf(up)).toBeFalsy();
+    nodes = (up.structuredContent as { nodes: { address: string }[] }).nodes.map((n) => n.address);
+    expect(nodes).toHaveLength(6);
+
+    const createProgress: Progress[] = [];
+    const created = await call("cluster_create", { lab: LAB, replicas: 1 }, createProgress);
+    expect(created.isError, textOf(created)).toBeFalsy();
+    expect(created.structuredContent).toMatchObject({ applied: true, ok: true });
+    expect(createProgress.length).toBeGreaterThan(2);
+    const values = createProgress.map((p) => p.progress);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    expect(new Set(values).size).toBe(values.length);
+    expect(createProgress.every((p) => typeof p.message === "string" && p.message.length > 0)).toBe(true);
+  });
+
+  it("returns cluster_check as structuredContent", async () => {
+    const r = await call("cluster_check", { lab: LAB });
+    expect(r.structuredContent).toMatchObject({ ok: true, counts: { nodes: 6, masters: 3, replicas: 3, slotsCovered: 16384 } });
+    expect(textOf(r)).toMatch(/^OK: 6 nodes/);
+  });
+
+  it("serves the lab topology as JSON and Mermaid, and a node's INFO", async () => {
+    const uris = (await s.client.listResources()).resources.map((r) => r.uri);
+    expect(uris).toEqual(expect.arrayContaining([`redis-pilot://lab/${LAB}/topology.json`, `redis-pilot://lab/${LAB}/topology.mmd`, `redis-pilot://node/${nodes[0]}/info`]));
+
+    const json = await s.client.readResource({ uri: `redis-pilot://lab/${LAB}/topology.json` });
+    const shape = JSON.parse(json.contents[0].text as string) as { shards: { slotCount: number; replicas: unknown[] }[]; nodes: unknown[] };
+    expect(shape.shards.map((x) => x.replicas.length)).toEqual([1, 1, 1]);
+    expect(shape.shards.reduce((n, x) => n + x.slotCount, 0)).toBe(16384);
+    expect(shape.nodes).toHaveLength(6);
+
+    const mmd = await s.client.readResource({ uri: `redis-pilot://lab/${LAB}/topology.mmd` });
+    expect(mmd.contents[0].mimeType).toBe("text/vnd.mermaid");
+    expect(mmd.contents[0].text).toMatch(/^flowchart TB\n/);
+    expect((mmd.contents[0].text as string).match(/-->\|replica of\|/g)).toHaveLength(3);
+
+    const info = await s.client.readResource({ uri: `redis-pilot://node/${nodes[0]}/info` });
+    expect(info.contents[0].text).toMatch(/redis_version:7\./);
+  });
+
+  it("fails a resource read with one actionable sentence", async () => {
+    await expect(s.client.readResource({ uri: "redis-pilot://lab/no-such-lab/topology.json" })).rejects.toThrow(/No lab named 'no-such-lab' is running\. .+/);
+  });
+
+  it("gets a prompt filled with its arguments", async () => {
+    const names = (await s.client.listPrompts()).prompts.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(["create-cluster", "health-check", "setup-sentinel"]));
+    const p = await s.client.getPrompt({ name: "create-cluster", arguments: { lab: LAB, masters: "4" } });
+    const text = (p.messages[0].content as { text: string }).text;
+    expect(text).toContain("Create a Redis Cluster with 4 masters and 1 replica(s) per master.");
+    expect(text).toContain(`the lab \`${LAB}\``);
+    await expect(s.client.getPrompt({ name: "reshard", arguments: {} })).rejects.toThrow(/needs the argument 'slots'/);
+  });
+
+  it("refuses lab_down without confirmation, showing the plan and how to confirm", async () => {
+    const r = await call("lab_down", { name: LAB });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("call again with confirm: true");
+    expect(textOf(r)).toContain(`Would stop lab ${LAB}: 6 nodes`);
+    expect(r.structuredContent).toMatchObject({ name: LAB, dryRun: true });
+    expect((await call("cluster_check", { lab: LAB })).structuredContent).toMatchObject({ ok: true });
+  });
+
+  it("refuses mutations on a config target without allowMutations and on bare servers", async () => {
+    const config = join(configDir, "targets.yaml");
+    writeFileSync(config, `targets:\n  prod:\n    nodes: ["${nodes[0]}"]\n    allowMutations: false\n`);
+    const other = await stdioClient(["--config", config]);
+    try {
+      const check = await other.client.callTool({ name: "cluster_check", arguments: { target: "prod" } });
+      expect(check.structuredContent).toMatchObject({ ok: true, counts: { nodes: 6 } });
+      const create = await other.client.callTool({ name: "cluster_create", arguments: { target: "prod", replicas: 1 } });
+      expect(create.isError).toBe(true);
+      expect(textOf(create)).toMatch(/^Target 'prod' is read-only here\. /);
+      const bare = await other.client.callTool({ name: "cluster_create", arguments: { nodes: ["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], replicas: 0 } });
+      expect(bare.isError).toBe(true);
+      expect(textOf(bare)).toContain("(not a lab or a target) is read-only here.");
+    } finally {
+      await other.client.close();
+    }
+  });
+
+  it("hides every mutating tool with --read-only, and filters by --toolsets", async () => {
+    const ro = await stdioClient(["--read-only"]);
+    try {
+      const tools = (await ro.client.listTools()).tools;
+      expect(tools.length).toBeGreaterThan(0);
+      expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+      expect(tools.map((t) => t.name)).not.toContain("cluster_create");
+      const refused = await ro.client.callTool({ name: "lab_down", arguments: { name: LAB, confirm: true } });
+      expect(refused.isError).toBe(true);
+    } finally {
+      await ro.client.close();
+    }
+    const clusterOnly = await stdioClient(["--toolsets", "cluster"]);
+    try {
+      const names = (await clusterOnly.client.listTools()).tools.map((t) => t.name);
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((n) => n.startsWith("cluster_"))).toBe(true);
+    } finally {
+      await clusterOnly.client.close();
+    }
+  });
+
+  it("accepts confirm: true when the client cannot ask the user", async () => {
+    const r = await call("lab_down", { name: LAB, confirm: true });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(r.structuredContent).toMatchObject({ name: LAB, dryRun: false });
+    expect((await call("lab_list", {})).structuredContent).toEqual({ labs: [] });
+  });
+});

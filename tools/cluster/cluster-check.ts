@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { checkCluster } from "../../src/checks/cluster-checks.js";
+import { clusterCounts } from "../../src/checks/cluster-members.js";
+import { hasErrors } from "../../src/checks/finding.js";
+import { readClusterView } from "../../src/topology/read-cluster-view.js";
+import { SLOT_COUNT } from "../../src/redis/slots.js";
+import { defineTool } from "../tool.js";
+import { findingSchema, targetFields } from "../common.js";
+
+const countsSchema = z.object({
+  nodes: z.number().int(),
+  reachable: z.number().int(),
+  unreachable: z.number().int(),
+  masters: z.number().int(),
+  replicas: z.number().int(),
+  slotsCovered: z.number().int(),
+});
+
+export const clusterCheck = defineTool({
+  name: "cluster_check",
+  title: "Check a Redis Cluster",
+  description:
+    "Reads every node of a Redis Cluster (following peers from one seed) and checks it: all 16384 slots covered, " +
+    "all nodes agree on the slot map and roles, no open (migrating/importing) slots, no failed/suspected/handshake " +
+    "nodes, cluster_state ok everywhere, enough replicas per master, replication links up and lag small, replicas " +
+    "not on their master's host or zone, no config-epoch collisions. Read-only. Use it before and after any change, " +
+    "or to diagnose; ok is false when any finding is an error. Each finding names the node/slot and a next step.",
+  toolset: "cluster",
+  input: z.object({
+    ...targetFields,
+    replicasPerMaster: z.number().int().min(0).optional().describe("Wanted replicas per slot-owning master; fewer is an error."),
+  }),
+  output: z.object({
+    ok: z.boolean(),
+    counts: countsSchema,
+    findings: z.array(findingSchema),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  summarize(out) {
+    const c = out.counts;
+    const errors = out.findings.filter((f) => f.severity === "error").length;
+    const warnings = out.findings.filter((f) => f.severity === "warning").length;
+    const head =
+      `${out.ok ? "OK" : "FAILED"}: ${c.nodes} nodes (${c.masters} masters, ${c.replicas} replicas` +
+      `${c.unreachable ? `, ${c.unreachable} unreachable` : ""}), ${c.slotsCovered}/${SLOT_COUNT} slots covered, ` +
+      `${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"}.`;
+    const width = Math.max(0, ...out.findings.map((f) => f.code.length));
+    return [head, ...out.findings.map((f) => `  ${f.severity.padEnd(7)} ${f.code.padEnd(width)}  ${f.message}`)].join("\n");
+  },
+  async handler({ lab, target, nodes, replicasPerMaster }, ctx) {
+    const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
+    const view = await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones });
+    const findings = checkCluster(view, { replicasPerMaster });
+    return { ok: !hasErrors(findings), counts: clusterCounts(view), findings };
+  },
+});

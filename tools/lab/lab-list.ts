@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { defineTool } from "../tool.js";
+import { listLabs } from "../../src/lab/index.js";
+import { formatAddress } from "../../src/redis/address.js";
+
+export const labList = defineTool({
+  name: "lab_list",
+  title: "List labs",
+  description:
+    "List the labs started with lab_up on this machine: name, backend, node count, zones, cluster mode, " +
+    "start time and node addresses. Reads saved state only (use lab_status to see which nodes are running).",
+  toolset: "lab",
+  input: z.object({}),
+  output: z.object({
+    labs: z.array(
+      z.object({
+        name: z.string(),
+        backend: z.enum(["local", "docker"]),
+        cluster: z.boolean(),
+        zones: z.number(),
+        createdAt: z.string(),
+        nodes: z.array(z.object({ address: z.string(), zone: z.string() })),
+      }),
+    ),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  summarize: (o) =>
+    o.labs.length === 0 ? "No labs." : o.labs.map((l) => `${l.name}: ${l.nodes.length} nodes, ${l.zones} zone(s), ${l.backend}`).join("\n"),
+  async handler() {
+    const labs = await listLabs();
+    return {
+      labs: labs.map((l) => ({
+        name: l.name,
+        backend: l.backend,
+        cluster: l.spec.cluster,
+        zones: l.spec.zones,
+        createdAt: l.createdAt,
+        nodes: l.nodes.map((n) => ({ address: formatAddress(n), zone: n.zone })),
+      })),
+    };
+  },
+});

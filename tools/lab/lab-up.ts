@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { defineTool } from "../tool.js";
+import { dryRunField } from "../common.js";
+import { labUp as startLab, normalizeSpec, placeNodes } from "../../src/lab/index.js";
+import { isLabReserved } from "../../src/lab/store.js";
+import { LabExistsError } from "../../src/errors.js";
+import { formatAddress } from "../../src/redis/address.js";
+
+const nodeSchema = z.object({
+  address: z.string().describe("HOST:PORT; in a dry run only the host, ports are probed at start."),
+  zone: z.string(),
+});
+
+export const labUpOutput = z.object({
+  name: z.string(),
+  backend: z.enum(["local", "docker"]),
+  cluster: z.boolean(),
+  dryRun: z.boolean(),
+  /** Node data dir; absent in a dry run. */
+  dir: z.string().optional(),
+  nodes: z.array(nodeSchema),
+  elapsedMs: z.number().optional(),
+});
+
+export const labUp = defineTool({
+  name: "lab_up",
+  title: "Start a lab",
+  description:
+    "Start a named sandbox of empty Redis nodes on this machine (one redis-server process per node, " +
+    "each on its own loopback address 127.0.ZONE.N; zones are loopback subnets). Use it to get servers " +
+    "to practise on before cluster_create, failover drills and checks. Nodes are cluster-enabled but " +
+    "not yet joined into a cluster. Starts processes and saves lab state; changes nothing else. " +
+    "Returns the node addresses and zones (never the password). Fails if the name is in use.",
+  toolset: "lab",
+  input: z.object({
+    name: z.string().default("demo").describe("Lab name: 1-40 of a-z, 0-9, '-'."),
+    nodes: z.number().int().min(1).max(64).default(6).describe("Number of redis nodes."),
+    cluster: z.boolean().default(true).describe("Start nodes with cluster-enabled yes."),
+    zones: z.number().int().min(1).default(1).describe("Spread nodes over this many zones (loopback subnets)."),
+    nodeTimeoutMs: z.number().int().min(100).optional().describe("cluster-node-timeout in ms (default 15000)."),
+    password: z.string().optional().describe("requirepass/masterauth for every node; never returned."),
+    ...dryRunField,
+  }),
+  output: labUpOutput,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  summarize: (o) =>
+    `${o.dryRun ? "Would start" : "Started"} lab ${o.name}: ${o.nodes.length} ${o.cluster ? "cluster-enabled " : ""}nodes ` +
+    `(${o.nodes.map((n) => `${n.address} ${n.zone}`).join(", ")})` +
+    (o.elapsedMs !== undefined ? ` in ${o.elapsedMs} ms.` : "."),
+  async handler(input, ctx) {
+    const { dryRun, ...spec } = input;
+    if (dryRun) {
+      const s = normalizeSpec(spec);
+      if (await isLabReserved(s.name)) throw new LabExistsError(s.name);
+      const nodes = placeNodes(s.nodes, s.zones).map((p) => ({ address: p.host, zone: p.zone }));
+      return { name: s.name, backend: s.backend, cluster: s.cluster, dryRun: true, nodes };
+    }
+    const started = Date.now();
+    const state = await startLab(spec, (message) => ctx.progress({ step: "lab", message, elapsedMs: Date.now() - started }));
+    return {
+      name: state.name,
+      backend: state.backend,
+      cluster: state.spec.cluster,
+      dryRun: false,
+      dir: state.dir,
+      nodes: state.nodes.map((n) => ({ address: formatAddress(n), zone: n.zone })),
+      elapsedMs: Date.now() - started,
+    };
+  },
+});
