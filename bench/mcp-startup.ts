@@ -1,13 +1,15 @@
 /**
  * MCP server costs, side by side:
- *   1. cold start: spawn `redis-pilot mcp` -> initialize -> tools/list answered
- *      (next to a bare `node -e ""` spawn, the floor no Node server goes under);
+ *   1. cold start: spawn `redis-pilot mcp` -> initialize -> tools/list answered, for the
+ *      esbuild bundle (the package's bin) and the plain tsc output, next to a bare
+ *      `node -e ""` spawn, the floor no Node server goes under;
  *   2. a cluster_check on a 6-node lab: through MCP over stdio, through invokeTool
  *      in-process, and as the bare library calls (readClusterView + checkCluster).
  * Run: npm run bench:mcp [-- RUNS]. Uses its own REDIS_PILOT_HOME and removes its lab.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +17,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const RUNS = Number(process.argv[2] ?? 15);
-const CLI = fileURLToPath(new URL("../src/cli.js", import.meta.url));
+const PLAIN = fileURLToPath(new URL("../src/cli.js", import.meta.url));
+const BUNDLE = fileURLToPath(new URL("../bin/redis-pilot.mjs", import.meta.url));
+/** Entry points to time; the first is also the server the cluster_check comparison talks to. */
+const ENTRIES: [string, string][] = [
+  ...(existsSync(BUNDLE) ? ([["bundle", BUNDLE]] as [string, string][]) : []),
+  ["tsc output", PLAIN],
+];
 const home = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
 process.env.REDIS_PILOT_HOME = home;
 const env = { ...(process.env as Record<string, string>), REDIS_PILOT_HOME: home };
@@ -23,7 +31,7 @@ const env = { ...(process.env as Record<string, string>), REDIS_PILOT_HOME: home
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10);
 const row = (label: string, xs: number[]) =>
-  console.log(`${label.padEnd(44)} median ${ms(median(xs))}   min ${ms(Math.min(...xs))}   max ${ms(Math.max(...xs))}`);
+  console.log(`${label.padEnd(48)} median ${ms(median(xs))}   min ${ms(Math.min(...xs))}   max ${ms(Math.max(...xs))}`);
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -31,32 +39,59 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
-async function spawnClient(): Promise<{ client: Client; initMs: number; listMs: number }> {
+async function spawnClient(cli = ENTRIES[0][1]): Promise<{ client: Client; listMs: number }> {
   const t0 = performance.now();
   const client = new Client({ name: "bench", version: "1" });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp"], env }));
-  const initMs = performance.now() - t0;
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, "mcp"], env }));
   await client.listTools();
-  return { client, initMs, listMs: performance.now() - t0 };
+  return { client, listMs: performance.now() - t0 };
+}
+
+/**
+ * Spawn -> tools/list answered, on the wire: a bare JSON-RPC exchange, so the time is
+ * the server's alone (the SDK Client also compiles every output schema on listTools).
+ */
+function wireColdStart(cli: string): Promise<number> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [cli, "mcp"], { env, stdio: ["pipe", "pipe", "ignore"] });
+  const send = (m: object) => child.stdin.write(JSON.stringify({ jsonrpc: "2.0", ...m }) + "\n");
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const id = (JSON.parse(line) as { id?: number }).id;
+      if (id === 1) {
+        send({ method: "notifications/initialized" });
+        send({ id: 2, method: "tools/list" });
+      } else if (id === 2) {
+        resolve(performance.now() - t0);
+        child.kill();
+      }
+    });
+    send({ id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } } });
+  });
 }
 
 async function coldStart(): Promise<void> {
   const node: number[] = [];
-  const init: number[] = [];
-  const list: number[] = [];
+  const wire = ENTRIES.map(() => [] as number[]);
+  const sdk = ENTRIES.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
     spawnSync(process.execPath, ["-e", ""]);
     node.push(performance.now() - t0);
-    const s = await spawnClient();
-    init.push(s.initMs);
-    list.push(s.listMs);
-    await s.client.close();
+    for (const [k, [, cli]] of ENTRIES.entries()) {
+      wire[k].push(await wireColdStart(cli));
+      const s = await spawnClient(cli);
+      sdk[k].push(s.listMs);
+      await s.client.close();
+    }
   }
-  console.log(`\ncold start (${RUNS} runs)`);
+  console.log(`\ncold start (${RUNS} runs each, interleaved)`);
   row("node -e '' (spawn to exit)", node);
-  row("redis-pilot mcp: spawn -> initialize answered", init);
-  row("redis-pilot mcp: spawn -> tools/list answered", list);
+  for (const [k, [label]] of ENTRIES.entries()) {
+    row(`${label}: spawn -> tools/list answered (raw)`, wire[k]);
+    row(`${label}: spawn -> tools/list (SDK Client)`, sdk[k]);
+  }
 }
 
 async function checkOverhead(): Promise<void> {
@@ -89,8 +124,8 @@ async function checkOverhead(): Promise<void> {
     row("MCP tools/call over stdio", viaMcp);
     row("invokeTool in-process", viaInvoke);
     row("readClusterView + checkCluster", viaLibrary);
-    console.log(`${"MCP overhead over invokeTool (medians)".padEnd(44)}        ${ms(median(viaMcp) - median(viaInvoke))}`);
-    console.log(`${"MCP overhead over the library (medians)".padEnd(44)}        ${ms(median(viaMcp) - median(viaLibrary))}`);
+    console.log(`${"MCP overhead over invokeTool (medians)".padEnd(48)}        ${ms(median(viaMcp) - median(viaInvoke))}`);
+    console.log(`${"MCP overhead over the library (medians)".padEnd(48)}        ${ms(median(viaMcp) - median(viaLibrary))}`);
     await client.callTool({ name: "lab_down", arguments: { name: lab, confirm: true } });
   } finally {
     await client.close();

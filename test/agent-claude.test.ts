@@ -15,7 +15,7 @@ import { runAgent, type AgentRunOptions } from "../src/agent/run.js";
 import { labUp, listLabs, loadLab } from "../src/lab/index.js";
 import { allTools } from "../tools/index.js";
 import { downAllLabs, useTempLabHome } from "./helpers/env.js";
-import { lastToolResults, reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type ScriptedTurn } from "./helpers/fake-anthropic.js";
+import { apiKeyOf, lastToolResults, reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type ScriptedTurn } from "./helpers/fake-anthropic.js";
 
 useTempLabHome();
 let fake: FakeAnthropic | undefined;
@@ -76,7 +76,7 @@ describe("Claude planner (scripted Messages API)", () => {
     expect(fake.remaining()).toBe(0);
 
     const first = fake.requests[0];
-    expect(first.headers["x-api-key"]).toBe("test-key");
+    expect(apiKeyOf(first.headers)).toBe("test-key");
     expect(first.body.model).toBe("scripted-model");
     expect(first.body.system).toBe(loadAgentDefinition().prompt);
     expect(first.body.messages[0]).toEqual({ role: "user", content: "Create a 6-node Redis Cluster with 3 masters" });
@@ -126,8 +126,40 @@ describe("Claude planner (scripted Messages API)", () => {
     expect(fake.remaining()).toBe(0);
   });
 
-  it("max_tokens stops the loop and says so", async () => {
-    const { run, fake } = await runScripted("Create a 6-node Redis Cluster with 3 masters", [reply("max_tokens", text("First I will"))]);
+  it("--dry-run forces dryRun on mutating calls and starts nothing", async () => {
+    const { run, fake } = await runScripted(
+      "Create a 6-node Redis Cluster with 3 masters",
+      [
+        reply("tool_use", toolUse("lab_up", { name: "dry", nodes: 6 })),
+        (req) => {
+          const [r] = results(req);
+          if (r.isError || r.body.output.dryRun !== true) throw new Error(`lab_up should have been a dry run: ${JSON.stringify(r)}`);
+          return reply("tool_use", toolUse("cluster_create", { lab: "dry", replicas: 1 }));
+        },
+        (req) => {
+          const [r] = results(req);
+          if (!r.isError || !/lab dry is only planned/.test(r.body.notRun)) throw new Error(`cluster_create should not run: ${JSON.stringify(r)}`);
+          return reply("end_turn", text("Plan: lab_up then cluster_create."));
+        },
+      ],
+      { dryRun: true },
+    );
+    expect(run.outcome, renderRun(run)).toBe("planned");
+    expect(run.steps.map((s) => [s.tool, s.args.dryRun, s.skipped === undefined])).toEqual([["lab_up", true, true], ["cluster_create", true, false]]);
+    expect(String(fake.requests[0].body.messages[0].content)).toMatch(/This is a dry run/);
+    expect(await listLabs()).toEqual([]);
+  });
+
+  it("max_tokens stops the loop and says so (model id from the config file)", async () => {
+    const envModel = process.env.REDIS_PILOT_MODEL;
+    delete process.env.REDIS_PILOT_MODEL;
+    const { run, fake } = await runScripted("Create a 6-node Redis Cluster with 3 masters", [reply("max_tokens", text("First I will"))], {
+      model: undefined,
+      config: { targets: {}, agent: { model: "model-from-config" } },
+    }).finally(() => {
+      if (envModel !== undefined) process.env.REDIS_PILOT_MODEL = envModel;
+    });
+    expect(fake.requests[0].body.model).toBe("model-from-config");
     expect(run.outcome).toBe("stopped");
     expect(run.message).toMatch(/^First I will\nThe model hit its output limit \(max_tokens 4096\)/);
     expect(run.steps).toEqual([]);

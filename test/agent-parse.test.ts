@@ -39,6 +39,15 @@ const creates: [string, ReturnType<typeof layout>][] = [
   ["create a 6 node cluster with 3 replicas", layout(3, 1)],
   ["make a cluster with 3 masters and 6 slaves", layout(3, 2)],
   ["spin up a cluster with 3 masters with a pair of replicas each", layout(3, 2)],
+  ["Create a 6 node redis cluster with three primaries and three replicas", layout(3, 1)],
+  ["build me a cluster: 3 shards, 2 replicas per shard", layout(3, 2)],
+  ["I want a 12-node cluster with 4 masters across 2 zones", layout(4, 2, 2)],
+  ["create a cluster with 6 masters and 6 slaves in 3 datacenters", layout(6, 1, 3)],
+  ["deploy a cluster of 9 servers with 3 masters", layout(3, 2)],
+  ["provision a redis cluster with 3 primary nodes and 1 secondary per primary", layout(3, 1)],
+  ["create a sharded cluster with 5 shards and no replicas", layout(5, 0)],
+  ["Create a 6-node cluster with 3 masters over 2 regions", layout(3, 1, 2)],
+  ["5 nodes with 5 masters", layout(5, 0)],
 ];
 
 describe("parseRequest: create a cluster", () => {
@@ -59,6 +68,8 @@ const wheres: [string, object][] = [
   ["create a cluster called 'six' with three masters", { lab: "six" }],
   ["create a 6 node cluster in the zones-2 lab", { lab: "zones-2" }],
   ["create a cluster in a lab", {}],
+  ["Create a 6-node cluster with 3 masters named shop-1", { lab: "shop-1" }],
+  ["create a cluster on the target called staging", { target: "staging" }],
   ["create a cluster on target prod with 3 masters", { target: "prod" }],
   ["create a cluster on 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002", { nodes: ["127.0.0.1:7000", "127.0.0.1:7001", "127.0.0.1:7002"] }],
 ];
@@ -88,6 +99,9 @@ const refusals: [string, "impossible" | "ambiguous" | "unknown", RegExp][] = [
   ["create a 6 node cluster in 7 zones", "impossible", /7 zones cannot be filled by 6 nodes/],
   ["sentinel with 3 sentinels and a quorum of 4", "impossible", /quorum of 4 can never be reached by 3 sentinels/],
   ["make me a sandwich", "unknown", /did not recognise/],
+  ["what's the weather like", "unknown", /did not recognise/],
+  ["Create a 4 node cluster with 2 masters", "impossible", /at least 3 masters/],
+  ["replication with no replicas", "impossible", /at least one replica/],
 ];
 
 describe("parseRequest: refusals say why and what would work", () => {
@@ -125,6 +139,18 @@ const others: [string, object][] = [
   ["check the prod target", { family: "check_cluster", where: { target: "prod" } }],
   ["set up a cluster and check it", { family: "create_cluster" }],
   ["check the cluster in lab six", { family: "check_cluster", where: { lab: "six" } }],
+  ["set up a primary with 3 read replicas in 2 datacenters", { family: "replication", replicas: 3, zones: 2 }],
+  ["deploy sentinel with quorum 2", { family: "sentinel", sentinels: 3, quorum: 2, assumed: ["3 sentinels", "2 replicas"] }],
+  ["redis sentinel with 3 sentinels, quorum of 2, one master and two replicas", { family: "sentinel", sentinels: 3, quorum: 2, replicas: 2 }],
+  ["promote the replica at 127.0.0.1:7001", { family: "failover", where: { nodes: ["127.0.0.1:7001"] } }],
+  ["move 500 slots to the new master", { family: "reshard", slots: 500 }],
+  ["decommission node 127.0.0.1:7005", { family: "remove_node", count: 1, where: { nodes: ["127.0.0.1:7005"] } }],
+  ["scale in the cluster by one master", { family: "remove_node", count: 1 }],
+  ["grow the cluster by 2 shards", { family: "add_node", count: 2, role: "master" }],
+  ["add 3 read replicas", { family: "add_replicas", count: 3 }],
+  ["health check of target prod", { family: "check_cluster", where: { target: "prod" } }],
+  ["repair open slots in lab demo", { family: "fix_cluster", where: { lab: "demo" } }],
+  ["rebalance slots across the masters in lab demo", { family: "rebalance", where: { lab: "demo" } }],
 ];
 
 describe("parseRequest: other families", () => {

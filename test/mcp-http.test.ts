@@ -14,28 +14,41 @@ import { CLI, childEnv, textOf } from "./helpers/mcp-client.js";
 useTempLabHome();
 const TOKEN = "test-token-0123456789-abcdefghij";
 const LAB = "mcp-http";
-let server: ChildProcess;
+const started: ChildProcess[] = [];
 let url: URL;
 
-beforeAll(async () => {
-  server = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0"], { env: childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), stdio: ["ignore", "ignore", "pipe"] });
+interface RunningServer {
+  url: URL;
+  stderr(): string;
+}
+
+/** Starts `mcp --http --port 0` and resolves once it printed where it listens. */
+function startServer(env: Record<string, string>): Promise<RunningServer> {
+  const child = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  started.push(child);
   let err = "";
-  url = await new Promise<URL>((resolve, reject) => {
-    server.stderr!.on("data", (chunk: Buffer) => {
+  return new Promise((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
       err += chunk.toString();
       const m = /Streamable HTTP on (http:\/\/\S+)/.exec(err);
-      if (m) resolve(new URL(m[1]));
+      if (m) resolve({ url: new URL(m[1]), stderr: () => err });
     });
-    server.once("exit", (code) => reject(new Error(`server exited (${code}): ${err}`)));
+    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${err}`)));
   });
-  expect(err).not.toContain(TOKEN);
+}
+
+beforeAll(async () => {
+  const server = await startServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }));
+  url = server.url;
+  expect(server.stderr()).not.toContain(TOKEN);
 });
 
 afterAll(async () => {
-  if (!server || server.exitCode !== null) return;
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  server.kill("SIGTERM");
-  await exited;
+  for (const child of started.filter((c) => c.exitCode === null)) {
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  }
 });
 
 interface RawResponse {
@@ -48,9 +61,9 @@ interface RawResponse {
  * A POST with full control of the headers (fetch will not send a foreign Host). An
  * array body goes out chunked, with no Content-Length to refuse it by.
  */
-function rawPost(headers: Record<string, string>, body: string | Buffer | Buffer[] = JSON.stringify(initialize(1))): Promise<RawResponse> {
+function rawPost(headers: Record<string, string>, body: string | Buffer | Buffer[] = JSON.stringify(initialize(1)), to: URL = url): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
+    const req = request(to, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers } }, (res) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
@@ -104,6 +117,17 @@ describe("HTTP guard", () => {
   it("refuses an unknown session with 404", async () => {
     const r = await rawPost({ ...auth, "mcp-session-id": "no-such-session" }, JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }));
     expect(r.status).toBe(404);
+  });
+
+  it("generates a token when none is set, prints it once, and accepts it", async () => {
+    const env = childEnv();
+    delete env.REDIS_PILOT_MCP_TOKEN;
+    const server = await startServer(env);
+    const token = /bearer token \(shown once[^)]*\): (\S+)/.exec(server.stderr())?.[1];
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(server.stderr().split(token!).length - 1).toBe(1);
+    expect((await rawPost({ authorization: `Bearer ${token}` }, undefined, server.url)).status).toBe(200);
+    expect((await rawPost(auth, undefined, server.url)).status).toBe(401);
   });
 
   it("serves a loopback Origin with the right token", async () => {

@@ -103,13 +103,15 @@ describe("redis-pilot mcp over stdio", () => {
     expect((await call("cluster_check", { lab: LAB })).structuredContent).toMatchObject({ ok: true });
   });
 
-  it("refuses mutations on a config target without allowMutations and on bare servers", async () => {
+  it("reads a config target without allowMutations but refuses to change it, or bare servers", async () => {
     const config = join(configDir, "targets.yaml");
     writeFileSync(config, `targets:\n  prod:\n    nodes: ["${nodes[0]}"]\n    allowMutations: false\n`);
     const other = await stdioClient(["--config", config]);
     try {
       const check = await other.client.callTool({ name: "cluster_check", arguments: { target: "prod" } });
       expect(check.structuredContent).toMatchObject({ ok: true, counts: { nodes: 6 } });
+      const topology = await other.client.readResource({ uri: "redis-pilot://target/prod/topology.json" });
+      expect(JSON.parse(topology.contents[0].text as string)).toMatchObject({ source: { kind: "target", name: "prod" }, shards: [{}, {}, {}] });
       const create = await other.client.callTool({ name: "cluster_create", arguments: { target: "prod", replicas: 1 } });
       expect(create.isError).toBe(true);
       expect(textOf(create)).toMatch(/^Target 'prod' is read-only here\. /);
@@ -118,6 +120,20 @@ describe("redis-pilot mcp over stdio", () => {
       expect(textOf(bare)).toContain("(not a lab or a target) is read-only here.");
     } finally {
       await other.client.close();
+    }
+  });
+
+  it("fails only the calls that need targets when the config file is broken", async () => {
+    const config = join(configDir, "broken.yaml");
+    writeFileSync(config, "targets: [\n");
+    const broken = await stdioClient(["--config", config]);
+    try {
+      expect((await broken.client.callTool({ name: "lab_list", arguments: {} })).isError).toBeFalsy();
+      const check = await broken.client.callTool({ name: "cluster_check", arguments: { lab: LAB } });
+      expect(check.isError).toBe(true);
+      expect(textOf(check)).toMatch(/broken\.yaml is not valid YAML\/JSON: .+ Fix the syntax and retry\.$/s);
+    } finally {
+      await broken.client.close();
     }
   });
 

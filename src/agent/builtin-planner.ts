@@ -62,6 +62,12 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
   let seq = 0;
   const issue = (step: Step, text?: string): PlannerTurn => ({ kind: "calls", calls: [{ id: `step-${++seq}`, ...step }], text });
 
+  function check(where: Where, plan?: string): PlannerTurn {
+    const named = where.lab ? `lab ${where.lab}` : where.target ? `target ${where.target}` : where.nodes!.join(" ");
+    doneText = `Checked the cluster at ${named}.`;
+    return issue({ tool: "cluster_check", args: whereArgs(where) }, plan ?? `Plan: cluster_check ${named}.`);
+  }
+
   function start(): PlannerTurn {
     const intent = parseRequest(request);
     if (intent.family === "refusal") return { kind: "refuse", reason: intent.reason, text: `${intent.message} ${intent.suggestion}` };
@@ -75,9 +81,8 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
       return issue(steps[0], plan + assumed);
     }
     if (intent.family === "check_cluster") {
-      doneText = "Checked the cluster.";
       queue = [];
-      if (Object.keys(intent.where).length) return issue({ tool: "cluster_check", args: whereArgs(intent.where) }, "Plan: cluster_check.");
+      if (Object.keys(intent.where).length) return check(intent.where);
       return issue({ tool: "lab_list", args: {} }, "Plan: find the lab with lab_list, then cluster_check it.");
     }
     return { kind: "refuse", reason: "not_supported", text: `${FAMILIES[intent.family].doing} is not supported by the built-in planner yet; use the Claude planner (--planner claude).` };
@@ -93,7 +98,7 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
       }
       if (family === "check_cluster" && last?.call.tool === "lab_list") {
         const labs = labsIn(last);
-        if (labs.length === 1) return issue({ tool: "cluster_check", args: { lab: labs[0] } });
+        if (labs.length === 1) return check({ lab: labs[0] }, "");
         const text = labs.length
           ? `Several labs exist (${labs.join(", ")}); say which one to check, e.g. "check the cluster in lab ${labs[0]}".`
           : "No lab is running and the request names no target or address; name one, or create a cluster first.";

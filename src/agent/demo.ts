@@ -5,13 +5,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { invokeTool } from "../registry/invoke.js";
-import { createResolver } from "../targets/resolver.js";
 import { findTool } from "../../tools/index.js";
-import type { StepRecord } from "./loop.js";
-import { renderOutcome, renderStep } from "./render.js";
-import { runAgent, type AgentRun } from "./run.js";
+import { stepRecord, type StepRecord } from "./loop.js";
+import { liveOutput, renderOutcome, renderStep } from "./render.js";
+import { quietContext, runAgent } from "./run.js";
 import { Transcript } from "./transcript.js";
-import { readVerification } from "./verification.js";
 
 export const DEMO_REQUEST = "Create a 6-node Redis Cluster with 3 masters";
 
@@ -19,17 +17,13 @@ export interface DemoOptions {
   write: (text: string) => void;
   /** Leave the lab running at the end. */
   keep?: boolean;
-  onRun?: (run: AgentRun) => void;
 }
 
 /** Runs one tool outside the planner (the demo's own check and teardown) as a numbered step. */
 async function demoStep(n: number, tool: string, args: Record<string, unknown>, transcript: Transcript, t0: number): Promise<StepRecord> {
   const t = findTool(tool)!;
-  const ctx = { progress: () => {}, signal: new AbortController().signal, targets: createResolver({}) };
   const startMs = Date.now() - t0;
-  const r = await invokeTool(t, args, { ctx });
-  const v = readVerification(r, false);
-  const step: StepRecord = { n, tool, args, startMs, durationMs: r.durationMs, ok: r.ok, dryRun: false, summary: r.summary, ...(r.ok ? {} : { error: r.error }), ...(v ? { verification: v } : {}) };
+  const step = stepRecord({ n, tool, args, startMs }, await invokeTool(t, args, { ctx: quietContext() }));
   await transcript.write("demo_call", { ...step });
   return step;
 }
@@ -44,12 +38,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     planner: "builtin",
     config: { targets: {} },
     keep: opts.keep,
-    onEvent: (e) => {
-      if (e.type === "planner") write(e.text + "\n");
-      else if (e.type === "step") write(renderStep(e.step) + "\n");
-    },
+    onEvent: liveOutput(write),
   });
-  opts.onRun?.(run);
   write(renderOutcome(run) + "\n");
   if (run.outcome === "verified") write(`Cluster verified ${(performance.now() / 1000).toFixed(2)} s after the command started.\n`);
   const transcript = new Transcript(run.transcriptPath);

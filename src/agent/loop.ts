@@ -6,9 +6,9 @@
  */
 import { renderError } from "../errors.js";
 import type { ProgressEvent } from "../ops/progress.js";
-import { invokeTool, type InvokeError } from "../registry/invoke.js";
+import { invokeTool, type InvokeError, type InvokeResult } from "../registry/invoke.js";
 import type { TargetResolver } from "../targets/resolver.js";
-import { findTool } from "../../tools/index.js";
+import { allTools, findTool } from "../../tools/index.js";
 import { isMutating, type AnyTool } from "../../tools/tool.js";
 import type { CallOutcome, PlannedCall, Planner, PlannerTurn } from "./planner.js";
 import type { Transcript } from "./transcript.js";
@@ -54,7 +54,6 @@ export interface LoopResult {
 
 export type LoopEvent =
   | { type: "planner"; text: string }
-  | { type: "call"; n: number; tool: string; args: Record<string, unknown> }
   | { type: "step"; step: StepRecord }
   | { type: "progress"; n: number; event: ProgressEvent };
 
@@ -74,6 +73,16 @@ export interface LoopOptions {
   onEvent?: (e: LoopEvent) => void;
 }
 
+/** A finished call as the run records it, read as a verification when it is one. */
+export function stepRecord(base: Pick<StepRecord, "n" | "tool" | "args" | "startMs">, result: InvokeResult): StepRecord {
+  const dryRun = base.args.dryRun === true;
+  const step: StepRecord = { ...base, durationMs: result.durationMs, ok: result.ok, dryRun, summary: result.summary };
+  if (!result.ok) step.error = result.error;
+  const v = readVerification(result, dryRun);
+  if (v) step.verification = v;
+  return step;
+}
+
 /** Lab names a call acts on (lab for cluster tools, name for lab tools). */
 function labsNamed(tool: AnyTool, args: Record<string, unknown>): string[] {
   return [args.lab, tool.toolset === "lab" ? args.name : undefined].filter((v): v is string => typeof v === "string");
@@ -83,6 +92,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
+  const tools = opts.tools ?? allTools;
   const emit = opts.onEvent ?? (() => {});
   const steps: StepRecord[] = [];
   const labsStarted: string[] = [];
@@ -94,7 +104,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
   async function execute(call: PlannedCall): Promise<{ step: StepRecord; outcome: CallOutcome }> {
     const n = steps.length + 1;
     const startMs = Date.now() - started;
-    const tool = findTool(call.tool, opts.tools);
+    const tool = findTool(call.tool, tools);
     // Only the user confirms: a planner's own confirm: true is dropped.
     const { confirm: _planned, ...args } = call.args ?? {};
     const base = { n, tool: call.tool, startMs, args };
@@ -102,22 +112,22 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
       const step: StepRecord = { ...base, durationMs: 0, ok, dryRun, summary: `not run: ${reason}`, skipped: reason };
       return { step, outcome: { call, skipped: reason } };
     };
-    if (!tool) return skip(`there is no tool named ${call.tool}; the tools are ${(opts.tools ?? []).map((t) => t.name).join(", ") || "listed in the tool definitions"}`, false);
+    if (!tool) return skip(`there is no tool named ${call.tool}; the tools are ${tools.map((t) => t.name).join(", ")}`, false);
     if (dryRun && isMutating(tool)) args.dryRun = true;
     const waitsFor = labsNamed(tool, args).find((l) => plannedLabs.has(l));
     if (waitsFor) return skip(`dry run; lab ${waitsFor} is only planned by an earlier step, so this call would run after it exists`, true);
     if (opts.yes && tool.annotations.destructiveHint) args.confirm = true;
-    emit({ type: "call", n, tool: tool.name, args });
     const result = await invokeTool(tool, args, {
       ctx: { progress: (event) => emit({ type: "progress", n, event }), signal: opts.signal ?? new AbortController().signal, targets: opts.targets },
       confirm: opts.yes ? undefined : opts.confirm,
     });
     const isDry = args.dryRun === true;
-    const step: StepRecord = { ...base, durationMs: result.durationMs, ok: result.ok, dryRun: isDry, summary: result.summary };
-    if (!result.ok) step.error = result.error;
-    const v = readVerification(result, isDry);
-    if (v) step.verification = v;
-    if (result.ok && tool.name === "lab_up") (isDry ? plannedLabs.add(String(result.output.name)) : labsStarted.push(String(result.output.name)));
+    const step = stepRecord(base, result);
+    const v = step.verification;
+    if (result.ok && tool.name === "lab_up") {
+      if (isDry) plannedLabs.add(String(result.output.name));
+      else labsStarted.push(String(result.output.name));
+    }
     if (result.ok && !isDry && tool.name === "lab_down") {
       const i = labsStarted.indexOf(String(result.output.name));
       if (i >= 0) labsStarted.splice(i, 1);
@@ -169,6 +179,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
     outcomes = [];
     let stop: { outcome: RunOutcome; message: string } | undefined;
     for (const call of turn.calls) {
+      if (!stop && opts.signal?.aborted) stop = { outcome: "stopped", message: "Cancelled by the user; check the servers (e.g. cluster_check) before retrying." };
       if (stop) {
         outcomes.push({ call, skipped: "the loop stopped before this call" });
         continue;

@@ -3,7 +3,7 @@
  * verification and the outcome. Pure: records in, text out (the CLI and demo print it).
  */
 import type { AgentRun } from "./run.js";
-import type { LoopResult, RunOutcome, StepRecord } from "./loop.js";
+import type { LoopEvent, LoopResult, RunOutcome, StepRecord } from "./loop.js";
 import { redact, secretValues } from "./transcript.js";
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -21,7 +21,7 @@ const indent = (text: string, by = "     "): string => text.split("\n").map((l) 
 
 export function renderStep(s: StepRecord): string {
   const status = s.skipped ? "not run" : !s.ok ? "FAILED" : s.verification ? (s.verification.ok ? "verified" : "CHECK FAILED") : s.dryRun ? "dry run" : "ok";
-  const head = `${String(s.n).padStart(3)}. ${s.tool} ${renderArgs(s.args)}`;
+  const head = `${String(s.n).padStart(3)}. ${s.tool} ${renderArgs(s.args)}`.trimEnd();
   return `${head}  [${seconds(s.durationMs)}, ${status}]\n${indent(s.summary)}`;
 }
 
@@ -50,7 +50,8 @@ export function renderVerification(r: LoopResult): string | undefined {
 /** Headline, verification and the planner's last words. */
 export function renderOutcome(r: LoopResult): string {
   const lines = [`${HEADLINE[r.outcome]} in ${seconds(r.totalMs)} (${r.steps.length} tool call${r.steps.length === 1 ? "" : "s"}, ${r.planner} planner).`];
-  const v = renderVerification(r);
+  // A failed verification is the message itself; say it once.
+  const v = r.outcome === "verification_failed" ? undefined : renderVerification(r);
   if (v) lines.push(v);
   if (r.message) lines.push(r.message);
   return lines.join("\n");
@@ -73,4 +74,13 @@ export function renderRun(r: AgentRun): string {
 export function exitCodeFor(outcome: RunOutcome): number {
   if (outcome === "verified" || outcome === "planned" || outcome === "done") return 0;
   return outcome === "refused" ? 2 : 1;
+}
+
+/** Prints the plan and each finished step as the loop reports them; tools' progress only when asked. */
+export function liveOutput(write: (text: string) => void, progress?: (text: string) => void): (e: LoopEvent) => void {
+  return (e) => {
+    if (e.type === "planner") write(e.text + "\n");
+    else if (e.type === "step") write(renderStep(e.step) + "\n");
+    else if (progress) progress(`     [${e.n}] ${e.event.elapsedMs !== undefined ? `${seconds(e.event.elapsedMs)} ` : ""}${e.event.step}: ${e.event.message}\n`);
+  };
 }

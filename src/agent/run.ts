@@ -9,7 +9,7 @@ import { invokeTool } from "../registry/invoke.js";
 import { loadConfig, type PilotConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
 import { findTool, selectTools } from "../../tools/index.js";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool, ToolContext } from "../../tools/tool.js";
 import { loadAgentDefinition } from "./agent-md.js";
 import { createBuiltinPlanner } from "./builtin-planner.js";
 import { runLoop, type LoopEvent, type LoopResult } from "./loop.js";
@@ -57,7 +57,7 @@ export class ModelNotSetError extends PilotError {
   constructor() {
     super(
       "model_not_set",
-      "The Claude planner needs a model id, and neither --model nor REDIS_PILOT_MODEL is set.",
+      "The Claude planner needs a model id, and none of --model, REDIS_PILOT_MODEL or agent.model in the config is set.",
       "Set REDIS_PILOT_MODEL to a current Claude model id (https://docs.anthropic.com/en/docs/about-claude/models), or use --planner builtin.",
     );
   }
@@ -75,7 +75,7 @@ async function choosePlanner(opts: AgentRunOptions): Promise<{ planner: Planner;
   if (!(opts.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN)) {
     throw new PilotError("api_key_not_set", "The Claude planner needs ANTHROPIC_API_KEY, and it is not set.", "Export ANTHROPIC_API_KEY, or use --planner builtin (no network needed).");
   }
-  const model = opts.model ?? process.env.REDIS_PILOT_MODEL;
+  const model = opts.model ?? process.env.REDIS_PILOT_MODEL ?? opts.config?.agent?.model;
   if (!model) throw new ModelNotSetError();
   const agent = loadAgentDefinition();
   const tools = agentTools(agent.tools);
@@ -85,15 +85,16 @@ async function choosePlanner(opts: AgentRunOptions): Promise<{ planner: Planner;
   return { planner, tools };
 }
 
+/** A tool context for the run's own lab calls (cleanup, the demo's check): no progress, lab-only. */
+export const quietContext = (): ToolContext => ({ progress: () => {}, signal: new AbortController().signal, targets: createResolver({}) });
+
 /** Stops the labs a failed run started, confirmed because this run made them. */
 async function removeLabs(labs: string[], transcript: Transcript): Promise<CleanupRecord[]> {
   const labDown = findTool("lab_down");
   if (!labDown) return [];
   const records: CleanupRecord[] = [];
   for (const lab of labs) {
-    const r = await invokeTool(labDown, { name: lab, confirm: true }, {
-      ctx: { progress: () => {}, signal: new AbortController().signal, targets: createResolver({}) },
-    });
+    const r = await invokeTool(labDown, { name: lab, confirm: true }, { ctx: quietContext() });
     const record = { lab, ok: r.ok, summary: r.summary, durationMs: r.durationMs };
     records.push(record);
     await transcript.write("cleanup", { ...record });
@@ -105,7 +106,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentRun> {
   const transcriptPath = opts.transcriptPath ?? defaultTranscriptPath(randomBytes(4).toString("hex"));
   const transcript = new Transcript(transcriptPath);
   const config = opts.config ?? loadConfig();
-  const { planner, tools } = await choosePlanner(opts);
+  const { planner, tools } = await choosePlanner({ ...opts, config });
   const result = await runLoop({
     request: opts.request,
     planner,

@@ -32,7 +32,7 @@ export function readVerification(result: InvokeResult, dryRun: boolean): Verific
     return ok ? { ok, findings: list } : { ok, findings: list, failure: firstFailure(list, result.summary) };
   }
   if (result.error.code !== "verification_failed") return undefined;
-  const details = (result.error as { details?: unknown }).details;
+  const details = result.error.details;
   const list = Array.isArray(details) ? details.filter(isFinding) : [];
   return { ok: false, findings: list, failure: firstFailure(list, `${result.error.message} Next: ${result.error.next}`) };
 }

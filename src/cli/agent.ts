@@ -5,20 +5,11 @@
  * done and verified (or planned), 2 when refused, 1 otherwise.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { exitCodeFor, renderEnding, renderStep } from "../agent/render.js";
+import { exitCodeFor, liveOutput, renderEnding } from "../agent/render.js";
 import { runAgent, type AgentRun, type AgentRunOptions, type PlannerChoice } from "../agent/run.js";
-import type { LoopEvent } from "../agent/loop.js";
 import { redact, secretValues } from "../agent/transcript.js";
 import { loadConfig } from "../targets/config.js";
 import { askTty } from "./run-tool.js";
-
-/** Prints the plan and each finished step as the loop reports them. */
-export function liveOutput(write: (text: string) => void): (e: LoopEvent) => void {
-  return (e) => {
-    if (e.type === "planner") write(e.text + "\n");
-    else if (e.type === "step") write(renderStep(e.step) + "\n");
-  };
-}
 
 /** The run as --json prints it: everything but secrets (the transcript's rules apply to args). */
 export const runJson = (r: AgentRun): string => JSON.stringify(redact(r, secretValues(r)), null, 2) + "\n";
@@ -38,6 +29,7 @@ interface AgentFlags {
   keep?: boolean;
   maxSteps?: number;
   transcript?: string;
+  verbose?: boolean;
 }
 
 export async function runAgentCli(request: string, flags: AgentFlags, configPath?: string): Promise<number> {
@@ -56,7 +48,7 @@ export async function runAgentCli(request: string, flags: AgentFlags, configPath
     config: loadConfig(configPath),
     confirm: flags.yes ? undefined : askTty,
     signal: controller.signal,
-    onEvent: flags.json ? undefined : liveOutput((t) => process.stdout.write(t)),
+    onEvent: flags.json ? undefined : liveOutput((t) => process.stdout.write(t), flags.verbose ? (t) => process.stderr.write(t) : undefined),
   };
   try {
     const run = await runAgent(opts);
@@ -80,6 +72,7 @@ export function register(program: Command): void {
     .option("--keep", "keep labs this run started even if it fails (default: a failed run removes them)")
     .option("--max-steps <n>", "stop after this many tool calls (default 12)", toCount)
     .option("--transcript <file>", "write the JSONL transcript here (default: $REDIS_PILOT_HOME/transcripts/)")
+    .option("--verbose", "print each tool's progress events on stderr")
     .action(async (words: string[], flags: AgentFlags) => {
       process.exitCode = await runAgentCli(words.join(" "), flags, program.opts().config as string | undefined);
     });

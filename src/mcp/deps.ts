@@ -10,7 +10,8 @@ import type { TargetResolver } from "../targets/resolver.js";
 export interface ServerDeps {
   tools: AnyTool[];
   config(): Promise<PilotConfig>;
-  targets(): Promise<TargetResolver>;
+  /** Builds the real resolver on first use, so a broken config file fails the calls that need targets, not start-up. */
+  targets: TargetResolver;
 }
 
 /** Memoizes a promise-returning loader; a failed load is retried on the next call. */
@@ -28,9 +29,9 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 export function createDeps(tools: AnyTool[], configPath?: string): ServerDeps {
   // config.js pulls in the YAML parser: imported on the first call that needs targets.
   const config = once(async () => (await import("../targets/config.js")).loadConfig(configPath));
-  const targets = once(async () => {
+  const resolver = once(async () => {
     const { createResolver } = await import("../targets/resolver.js");
     return createResolver({ config: await config(), allowAdhocMutations: false });
   });
-  return { tools, config, targets };
+  return { tools, config, targets: { resolve: async (ref, opts) => (await resolver()).resolve(ref, opts) } };
 }

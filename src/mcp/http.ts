@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { ValidationError } from "../errors.js";
 import type { ServerDeps } from "./deps.js";
 import { allowedHosts, checkRequest, type GuardPolicy } from "./http-guard.js";
 import { createMcpServer } from "./server.js";
@@ -66,6 +67,7 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<{ body: unkno
 export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<RunningHttpServer> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const maxBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  // Allowed Host values name the port, known once listening; until then no Host passes.
   let policy: GuardPolicy = { allowedHosts: new Set(), token: opts.token };
 
   async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -108,7 +110,13 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE" || err.code === "EADDRNOTAVAIL" || err.code === "EACCES"
+          ? new ValidationError(`Cannot listen on ${opts.host}:${opts.port} (${err.code}).`, "Pick another --port (0 picks a free one) or --host.")
+          : err,
+      ),
+    );
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

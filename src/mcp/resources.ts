@@ -15,6 +15,7 @@ type SourceKind = "lab" | "target";
 type Format = "json" | "mmd";
 
 const MIME: Record<Format, string> = { json: "application/json", mmd: "text/vnd.mermaid" };
+const FORMAT_NAME: Record<Format, string> = { json: "JSON", mmd: "Mermaid" };
 
 export const topologyUri = (kind: SourceKind, name: string, format: Format) => `redis-pilot://${kind}/${encodeURIComponent(name)}/topology.${format}`;
 export const nodeInfoUri = (address: string) => `redis-pilot://node/${address}/info`;
@@ -36,7 +37,8 @@ async function reading(uri: URL, read: () => Promise<ReadResourceResult>): Promi
 async function sourceNames(deps: ServerDeps, kind: SourceKind): Promise<string[]> {
   if (kind === "target") return Object.keys((await deps.config()).targets);
   const { listLabs } = await import("../lab/store.js");
-  return (await listLabs()).map((l) => l.name);
+  // Plain (non-cluster) labs have no cluster topology to show.
+  return (await listLabs()).filter((l) => l.spec.cluster).map((l) => l.name);
 }
 
 /** Every lab node and every target seed, for clients that browse resources instead of filling templates. */
@@ -50,7 +52,7 @@ async function knownNodes(deps: ServerDeps): Promise<Resource[]> {
 
 async function readTopology(deps: ServerDeps, kind: SourceKind, name: string, format: Format, uri: URL): Promise<ReadResourceResult> {
   const ref: TargetRef = kind === "lab" ? { lab: name } : { target: name };
-  const target = await (await deps.targets()).resolve(ref, { mutate: false });
+  const target = await deps.targets.resolve(ref, { mutate: false });
   const [{ readClusterView }, { topologyShape }, { topologyMermaid }] = await Promise.all([
     import("../topology/read-cluster-view.js"),
     import("./topology-shape.js"),
@@ -82,7 +84,7 @@ function nodeState(n: NodeView) {
 }
 
 async function readNodeInfo(deps: ServerDeps, address: string, uri: URL): Promise<ReadResourceResult> {
-  const target = await (await deps.targets()).resolve({ nodes: [address] }, { mutate: false });
+  const target = await deps.targets.resolve({ nodes: [address] }, { mutate: false });
   const { withNode } = await import("../redis/connection.js");
   const text = await withNode(target.addresses[0], target.connection, (c) => c.info());
   return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
@@ -92,7 +94,7 @@ function registerTopology(server: McpServer, deps: ServerDeps, kind: SourceKind,
   const list = async (): Promise<{ resources: Resource[] }> => ({
     resources: (await sourceNames(deps, kind)).map((name) => ({
       uri: topologyUri(kind, name, format),
-      name: `${kind} ${name} topology (${format === "json" ? "JSON" : "Mermaid"})`,
+      name: `${kind} ${name} topology (${FORMAT_NAME[format]})`,
       mimeType: MIME[format],
     })),
   });
@@ -100,7 +102,7 @@ function registerTopology(server: McpServer, deps: ServerDeps, kind: SourceKind,
     `${kind}-topology-${format}`,
     new ResourceTemplate(`redis-pilot://${kind}/{name}/topology.${format}`, { list }),
     {
-      title: `${kind === "lab" ? "Lab" : "Target"} topology (${format === "json" ? "JSON" : "Mermaid"})`,
+      title: `${kind === "lab" ? "Lab" : "Target"} topology (${FORMAT_NAME[format]})`,
       description:
         format === "json"
           ? `Shards (master, slot ranges, replicas), zones, node health and per-node state of a ${kind}, read live.`

@@ -47,10 +47,11 @@ async function serveOverHttp(deps: ServerDeps, opts: ServeOptions): Promise<void
   await deps.config();
   if (!isLoopback(opts.host)) say(`warning: listening on ${opts.host}, not loopback; anyone who can reach it and holds the token can use every tool listed.`);
   const running = await serveHttp(deps, { host: opts.host, port: opts.port, token });
-  say(`Streamable HTTP on ${running.url} (${deps.tools.length} tools; bearer token required)`);
   if (source === "generated") {
     say(`bearer token (shown once; set ${TOKEN_ENV} or --token-file to choose your own): ${token}`);
   }
+  // Last, so whoever waits for this line (a script, a test) has everything above it.
+  say(`Streamable HTTP on ${running.url} (${deps.tools.length} tools; bearer token required)`);
   const stop = () => void running.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

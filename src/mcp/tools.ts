@@ -6,7 +6,6 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-import { renderError } from "../errors.js";
 import type { AnyTool } from "../../tools/tool.js";
 import { canElicit, elicitConfirmer } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
@@ -18,20 +17,13 @@ export const TOOLSET_META_KEY = "redis-pilot/toolset";
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 async function callTool(server: McpServer, tool: AnyTool, args: Record<string, unknown>, extra: Extra, deps: ServerDeps): Promise<CallToolResult> {
-  let targets;
-  try {
-    targets = await deps.targets();
-  } catch (err) {
-    // A broken config file is the user's to fix; say so instead of failing the request.
-    return { isError: true, content: [{ type: "text", text: renderError(err) }] };
-  }
   // Loaded on the first call, not at start-up, so tools/list answers sooner.
   const { invokeTool } = await import("../registry/invoke.js");
   const confirmer = tool.annotations.destructiveHint && canElicit(server) ? elicitConfirmer(server, extra) : undefined;
   // With a user to ask, the model's own `confirm: true` does not stand in for their answer.
   const { confirm: _modelConfirm, ...rest } = args;
   const result = await invokeTool(tool, confirmer ? rest : args, {
-    ctx: { progress: progressSink(extra), signal: extra.signal, targets },
+    ctx: { progress: progressSink(extra), signal: extra.signal, targets: deps.targets },
     confirm: confirmer?.confirm,
   });
   return toCallToolResult(tool, result, confirmer?.outcome());

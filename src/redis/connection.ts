@@ -4,7 +4,7 @@
  * dead node at once instead of stalling. Passwords go to ioredis and nowhere else.
  */
 import type { ConnectionOptions as TlsOptions } from "node:tls";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
 import { formatAddress, parseAddress } from "./address.js";
 
@@ -46,7 +46,11 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
 /** Connects to one node and resolves once it answers (AUTH done, ready check passed). */
 export async function connect(address: string, opts: ConnectionOptions = {}): Promise<Redis> {
   const { host, port } = parseAddress(address);
-  const client = new Redis({
+  // Loaded on first connect, not at start-up: ioredis costs 30-60 ms, and `redis-pilot mcp` must answer tools/list fast.
+  const mod = await import("ioredis");
+  // ioredis is CommonJS: Node exposes the class as a named export, the esbuild bundle as default.
+  const RedisClient = mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
+  const client = new RedisClient({
     host,
     port,
     username: opts.username,

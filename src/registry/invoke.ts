@@ -22,6 +22,8 @@ export interface InvokeError {
   code: string;
   message: string;
   next: string;
+  /** The PilotError's details, e.g. the findings of a verification_failed. */
+  details?: unknown;
 }
 
 export type InvokeResult =
@@ -40,7 +42,7 @@ function inputError(tool: AnyTool, err: z.ZodError): ValidationError {
 function failure(err: unknown, started: number, plan?: Record<string, unknown>): InvokeResult {
   const error: InvokeError =
     err instanceof PilotError
-      ? { code: err.code, message: err.message, next: err.next }
+      ? { code: err.code, message: err.message, next: err.next, ...(err.details !== undefined ? { details: err.details } : {}) }
       : { code: "internal", message: renderError(err), next: "Report this as a bug with the call that caused it." };
   if (!(err instanceof PilotError)) log.error({ err }, "tool handler failed");
   return { ok: false, error, summary: `${error.message} ${error.next}`, durationMs: Date.now() - started, ...(plan ? { plan } : {}) };

@@ -4,7 +4,7 @@
  * unless its target says allowMutations: true.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { lazyRequire } from "../lazy-require.js";
 import { z } from "zod";
 import { ValidationError } from "../errors.js";
 
@@ -34,15 +34,21 @@ export const TargetConfigSchema = z.object({
 });
 export type TargetConfig = z.infer<typeof TargetConfigSchema>;
 
+export const AgentConfigSchema = z.object({
+  /** Claude model id for the agent's Claude planner (REDIS_PILOT_MODEL and --model win). */
+  model: z.string().min(1).optional(),
+});
+
 export const PilotConfigSchema = z.object({
   targets: z.record(z.string(), TargetConfigSchema).default({}),
+  agent: AgentConfigSchema.optional(),
 });
 export type PilotConfig = z.infer<typeof PilotConfigSchema>;
 
 export function parseConfig(text: string, source = "config"): PilotConfig {
   let raw: unknown;
   try {
-    raw = source.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    raw = source.endsWith(".json") ? JSON.parse(text) : (lazyRequire("yaml") as typeof import("yaml")).parse(text);
   } catch (e) {
     throw new ValidationError(`${source} is not valid YAML/JSON: ${(e as Error).message}.`, "Fix the syntax and retry.");
   }

@@ -85,6 +85,13 @@ function invalid(body: MessagesRequest): string | undefined {
   return undefined;
 }
 
+/** The credential a request carried, however the SDK sent it. */
+export function apiKeyOf(headers: IncomingMessage["headers"]): string | undefined {
+  const key = headers["x-api-key"];
+  if (typeof key === "string" && key) return key;
+  return /^Bearer (.+)$/.exec(headers.authorization ?? "")?.[1];
+}
+
 function send(res: ServerResponse, status: number, payload: unknown): void {
   res.writeHead(status, { "content-type": "application/json", "request-id": `req_fake_${Date.now()}` });
   res.end(JSON.stringify(payload));
@@ -100,7 +107,8 @@ export async function startFakeAnthropic(turns: ScriptedTurn[]): Promise<FakeAnt
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (req.method !== "POST" || !req.url?.startsWith("/v1/messages")) return send(res, 404, apiError("not_found_error", `No route ${req.method} ${req.url}`));
-    if (!req.headers["x-api-key"]) return send(res, 401, apiError("authentication_error", "x-api-key header is required"));
+    // SDK versions differ: x-api-key, or an Authorization bearer token.
+    if (!apiKeyOf(req.headers)) return send(res, 401, apiError("authentication_error", "x-api-key or authorization header is required"));
     let body: MessagesRequest;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as MessagesRequest;

@@ -80,14 +80,17 @@ export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool
     ...Object.keys(masterOf).map((a, i) => [a, plan.masters.length + i + 1] as const),
   ]);
 
-  // Phase 1, one round trip per node: tune, epoch (only while the node knows no one), slots.
+  // Phase 1, one round trip per node: slots, tune, epoch (only while the node knows no one).
+  // ADDSLOTS goes first: SET-CONFIG-EPOCH makes the node re-evaluate its state, and an
+  // empty node evaluated then counts itself in a minority again, restarting the rejoin clock.
   await Promise.all(
     nodes.map(async (n) => {
       const r = await pool.get(n.address);
-      const cmds: Promise<unknown>[] = [r.call("CONFIG", "SET", ...Object.entries(BUILD_SETTINGS).flat())];
-      if (n.configEpoch === 0) cmds.push(r.call("CLUSTER", "SET-CONFIG-EPOCH", String(epochs.get(n.address))));
+      const cmds: Promise<unknown>[] = [];
       const pm = plan.masters.find((m) => m.address === n.address);
       if (pm) cmds.push(r.call("CLUSTER", "ADDSLOTSRANGE", ...pm.slots.flatMap((s) => [String(s.start), String(s.end)])));
+      cmds.push(r.call("CONFIG", "SET", ...Object.entries(BUILD_SETTINGS).flat()));
+      if (n.configEpoch === 0) cmds.push(r.call("CLUSTER", "SET-CONFIG-EPOCH", String(epochs.get(n.address))));
       await Promise.all(cmds);
     }),
   );
