@@ -24,7 +24,7 @@ const arg = (name: string, def: string) => {
 const RUNS = Number(arg("runs", "3"));
 const SIZES = arg("sizes", "6,12").split(",").map(Number);
 const SETTLE_MS = Number(arg("settle", "3000"));
-const POLL_MS = 20;
+const POLL_MS = 5;
 const CLI = join(new URL("..", import.meta.url).pathname, "bin", "redis-pilot.mjs");
 
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));

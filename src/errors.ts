@@ -73,7 +73,7 @@ export class LabError extends PilotError {
 
 export class LabNotFoundError extends PilotError {
   constructor(readonly lab: string) {
-    super("lab_not_found", `No lab named '${lab}' is running.`, "List labs with 'redis-pilot lab ls' or start one with 'redis-pilot lab up'.");
+    super("lab_not_found", `No lab named '${lab}' is running.`, "List the labs (lab_list, or 'redis-pilot lab ls') or start one (lab_up, or 'redis-pilot lab up').");
   }
 }
 

@@ -2,17 +2,17 @@
  * The built CLI, as a user runs it: `redis-pilot demo` (what `npm start` runs) creates,
  * verifies, checks and removes its lab; `agent --dry-run` plans without touching
  * anything; a refusal exits 2; an API key without a model id is a clear error.
- * Spawns dist/src/cli.js (npm test builds first).
+ * Spawns the built bundle, dist/bin/redis-pilot.mjs (npm test builds first).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { listLabs } from "../src/lab/index.js";
 import { useTempLabHome } from "./helpers/env.js";
+import { CLI } from "./helpers/cli.js";
 
 const home = useTempLabHome();
-const CLI = fileURLToPath(new URL("../dist/src/cli.js", import.meta.url));
+
 
 interface CliResult {
   code: number;

@@ -24,6 +24,7 @@ import { labStatus as labStatusTool } from "../tools/lab/lab-status.js";
 import { labUp as labUpTool } from "../tools/lab/lab-up.js";
 import type { AnyTool } from "../tools/tool.js";
 import type { LabState } from "../src/lab/types.js";
+import { CLI } from "./helpers/cli.js";
 import { useTempLabHome } from "./helpers/env.js";
 
 const home = useTempLabHome();
@@ -55,8 +56,8 @@ describe("local lab", () => {
     }
     expect(statSync(join(home, "labs", "three", "lab.json")).mode & 0o777).toBe(0o600);
 
-    const cliPath = join(process.cwd(), "dist", "src", "cli.js");
-    expect(existsSync(cliPath), "build first: npx tsc -p .").toBe(true);
+    const cliPath = CLI;
+    expect(existsSync(cliPath), "build first: npm run build").toBe(true);
     const { stdout } = await run(process.execPath, [cliPath, "lab", "status", "three", "--json"], { env: process.env });
     const seen = JSON.parse(stdout) as { running: number; nodes: Array<{ address: string; clusterEnabled: boolean }> };
     expect(seen.running).toBe(3);

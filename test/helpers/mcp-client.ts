@@ -1,14 +1,14 @@
 /**
  * Real MCP clients for tests: the SDK's Client over stdio, spawning the built CLI
- * (`npm test` builds first; by hand: npx tsc -p .), with the test file's own
+ * (`npm test` builds first; by hand: npm run build), with the test file's own
  * REDIS_PILOT_HOME. Closing the client ends that child (by its pid, via the transport).
  */
-import { fileURLToPath } from "node:url";
 import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CLI } from "./cli.js";
 
-export const CLI = fileURLToPath(new URL("../../dist/src/cli.js", import.meta.url));
+export { CLI };
 
 /** The child's environment: ours (PATH, REDIS_SERVER...) plus the test's lab home. */
 export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
