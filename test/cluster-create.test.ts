@@ -112,6 +112,21 @@ describe("wrong password", () => {
   });
 });
 
+describe("masterauth", () => {
+  it("refuses a replica that could not authenticate to its password-protected master, changing nothing", async () => {
+    const lab = await labUp({ name: "auth2", nodes: 6, password: "s3cret-pass" });
+    const addresses = addressesOf(lab);
+    const plan = (await createCluster({ addresses, replicas: 1, dryRun: true }, noop)).plan;
+    const replica = Object.keys(plan.replicaOf)[0];
+    await client(replica, "s3cret-pass").call("CONFIG", "SET", "masterauth", "");
+    const before = await snapshot(addresses, "s3cret-pass");
+    const err = await createCluster({ addresses, replicas: 1, connection: { password: "s3cret-pass" } }, noop).catch((e) => e);
+    expect(err).toMatchObject({ code: "masterauth_missing" });
+    expect(String(err.message)).not.toContain("s3cret");
+    expect(await snapshot(addresses, "s3cret-pass")).toEqual(before);
+  });
+});
+
 describe.each([
   [6, 3, 3],
   [12, 6, 6],
@@ -121,7 +136,10 @@ describe.each([
     const addresses = addressesOf(lab);
     const zones = Object.fromEntries(lab.nodes.map((x) => [formatAddress(x), x.zone]));
     const events: string[] = [];
-    const r = await createCluster({ addresses, replicas: 1, zones }, { progress: (e) => events.push(e.step) });
+    const counts: [number, number][] = [];
+    const r = await createCluster({ addresses, replicas: 1, zones }, { progress: (e) => (events.push(e.step), counts.push([e.progress!, e.total!])) });
+    expect(counts.at(-1)).toEqual([10 + replicas, 10 + replicas]);
+    expect(counts.map(([p]) => p)).toEqual(counts.map((_, i) => i + 1));
     expect(r.applied).toBe(true);
     expect(r.findings.filter((f) => f.severity === "error")).toEqual([]);
     expect(events).toEqual(expect.arrayContaining(["preflight", "addslots", "meet", "replicate", "wait", "restore", "verify"]));

@@ -8,11 +8,11 @@ import { formatAddress, parseAddress } from "../../redis/address.js";
 import { checkCluster } from "../../checks/cluster-checks.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
-import type { OpContext } from "../progress.js";
+import type { OpContext, ProgressSink } from "../progress.js";
 import { applyCreate, restoreSettings, type ApplyTimings } from "./apply.js";
 import { milestones } from "./milestones.js";
 import { planCreate, type CreatePlan, type PlanNode } from "./plan.js";
-import { assertNoDuplicateAddresses, preflight } from "./preflight.js";
+import { assertNoDuplicateAddresses, assertReplicasCanAuth, preflight } from "./preflight.js";
 
 export interface CreateClusterRequest {
   addresses: string[];
@@ -42,6 +42,15 @@ export function planNodes(addresses: string[], zones: Record<string, string> = {
 export { planCreate, formatPlan } from "./plan.js";
 export type { CreatePlan } from "./plan.js";
 
+/**
+ * Numbers the build's events for progress bars: preflight, addslots, meet, one per
+ * replica, five milestones (mesh, slots, ready, links, converged), restore, verify.
+ */
+function counted(sink: ProgressSink, total: number): ProgressSink {
+  let n = 0;
+  return (e) => sink({ ...e, progress: Math.min(++n, total), total });
+}
+
 export async function createCluster(req: CreateClusterRequest, ctx: OpContext): Promise<CreateClusterResult> {
   const t0 = Date.now();
   const addresses = req.addresses.map((a) => formatAddress(parseAddress(a)));
@@ -50,9 +59,11 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
   if (req.dryRun) {
     return { applied: false, plan, nodes: [], timings: { totalMs: Date.now() - t0 }, findings: [] };
   }
+  ctx = { ...ctx, progress: counted(ctx.progress, 10 + Object.keys(plan.replicaOf).length) };
   const pool = new NodePool(req.connection);
   try {
     const nodes = await preflight(pool, addresses);
+    assertReplicasCanAuth(nodes, plan.replicaOf);
     const preflightMs = Date.now() - t0;
     ctx.progress({ step: "preflight", message: `${nodes.length} nodes reachable, cluster-enabled and empty`, elapsedMs: preflightMs });
     let outcome;

@@ -4,7 +4,7 @@
  * password, is not cluster-enabled, holds keys or slots, knows other nodes, or is
  * listed twice (by address, or by node id under two addresses).
  */
-import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError } from "../../errors.js";
+import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError, PilotError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { parseAddress } from "../../redis/address.js";
 import { parseClusterInfo, parseInfo } from "../../redis/parse-info.js";
@@ -20,6 +20,9 @@ export interface PreflightNode {
   configEpoch: number;
   /** Cluster bus port (cluster-port, else port + 10000). */
   busPort: number;
+  /** Whether requirepass / masterauth are set (the values themselves are never kept). */
+  requirepassSet: boolean;
+  masterauthSet: boolean;
   /** Original values of the tuned settings, to restore. */
   settings: Record<TunedSetting, string>;
 }
@@ -40,7 +43,7 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
     r.call("CLUSTER", "MYID"),
     r.call("CLUSTER", "INFO"),
     r.call("DBSIZE"),
-    r.call("CONFIG", "GET", ...TUNED, "cluster-port"),
+    r.call("CONFIG", "GET", ...TUNED, "cluster-port", "requirepass", "masterauth"),
   ]);
   const [infoReply] = replies;
   if (infoReply.status === "rejected") throw infoReply.reason;
@@ -58,7 +61,30 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
   const settings = Object.fromEntries(TUNED.map((k) => [k, got[k]])) as Record<TunedSetting, string>;
   const { host, port } = parseAddress(address);
   const busPort = Number(got["cluster-port"]) > 0 ? Number(got["cluster-port"]) : port + 10000;
-  return { address, host, id: String(myid), configEpoch: ci.myEpoch ?? 0, busPort, settings };
+  return {
+    address,
+    host,
+    id: String(myid),
+    configEpoch: ci.myEpoch ?? 0,
+    busPort,
+    requirepassSet: Boolean(got.requirepass),
+    masterauthSet: Boolean(got.masterauth),
+    settings,
+  };
+}
+
+/** A replica of a password-protected master cannot sync without masterauth: refuse before acting. */
+export function assertReplicasCanAuth(nodes: PreflightNode[], replicaOf: Record<string, string>): void {
+  const byAddress = new Map(nodes.map((n) => [n.address, n]));
+  for (const [replica, master] of Object.entries(replicaOf)) {
+    if (byAddress.get(master)?.requirepassSet && !byAddress.get(replica)?.masterauthSet) {
+      throw new PilotError(
+        "masterauth_missing",
+        `${replica} would replicate ${master}, which requires a password, but ${replica} has no masterauth set.`,
+        `Set masterauth (and masteruser with ACLs) on every node, e.g. CONFIG SET masterauth <password>, then retry.`,
+      );
+    }
+  }
 }
 
 /** Inspects all nodes concurrently; the first problem (in input order) is thrown. */
