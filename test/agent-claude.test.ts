@@ -15,6 +15,7 @@ import { runAgent, type AgentRunOptions } from "../src/agent/run.js";
 import { labUp, listLabs, loadLab } from "../src/lab/index.js";
 import { allTools } from "../tools/index.js";
 import { downAllLabs, useTempLabHome } from "./helpers/env.js";
+import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 import { apiKeyOf, lastToolResults, reply, startFakeAnthropic, text, toolUse, type FakeAnthropic, type ScriptedTurn } from "./helpers/fake-anthropic.js";
 
 useTempLabHome();
@@ -74,6 +75,9 @@ describe("Claude planner (scripted Messages API)", () => {
     expect(run.verification).toMatchObject({ ok: true, tool: "cluster_check", step: 3 });
     expect(run.message).toBe("Created lab claude with a verified 3-master cluster.");
     expect(fake.remaining()).toBe(0);
+    const lab = await loadLab("claude");
+    const judge = await redisCliClusterCheck(`${lab!.nodes[0].host}:${lab!.nodes[0].port}`);
+    expect(judge.ok, judge.output).toBe(true);
 
     const first = fake.requests[0];
     expect(apiKeyOf(first.headers)).toBe("test-key");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
+import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 import { stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
 
 useTempLabHome();
@@ -53,6 +54,8 @@ describe("redis-pilot mcp over stdio", () => {
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(new Set(values).size).toBe(values.length);
     expect(createProgress.every((p) => typeof p.message === "string" && p.message.length > 0)).toBe(true);
+    const judge = await redisCliClusterCheck(nodes[0]);
+    expect(judge.ok, judge.output).toBe(true);
   });
 
   it("returns cluster_check as structuredContent", async () => {
