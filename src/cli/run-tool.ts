@@ -9,6 +9,7 @@ import { invokeTool } from "../registry/invoke.js";
 import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
 import type { ProgressEvent } from "../ops/progress.js";
+import type { Finding } from "../checks/finding.js";
 
 export interface CliRunOptions {
   json?: boolean;
@@ -24,6 +25,11 @@ export interface CliRunOptions {
 function progressLine(e: ProgressEvent): string {
   const t = e.elapsedMs !== undefined ? `${(e.elapsedMs / 1000).toFixed(3)}s `.padStart(9) : "";
   return `${t}${e.step.padEnd(10)} ${e.message}`;
+}
+
+/** Findings carried by an error (e.g. verification_failed), to show every one, not just the first. */
+function findingsOf(details: unknown): Finding[] {
+  return Array.isArray(details) ? details.filter((f): f is Finding => typeof f?.code === "string" && typeof f?.message === "string") : [];
 }
 
 export async function askTty(question: string): Promise<boolean> {
@@ -57,6 +63,7 @@ export async function runToolCli(name: string, args: Record<string, unknown>, op
     if (!result.ok) {
       if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");
       process.stderr.write(`error: ${result.summary}\n`);
+      for (const f of findingsOf(result.error.details)) process.stderr.write(`  ${f.severity.padEnd(7)} ${f.code}  ${f.message}\n`);
       return 1;
     }
     if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
