@@ -18,6 +18,8 @@ export interface BuiltinPlannerOptions {
   tools?: AnyTool[];
   /** Name for a lab the request did not name (default: "agent-" + 6 hex digits). */
   newLabName?: () => string;
+  /** A dry run: the closing text says what would be done, not what was. */
+  dryRun?: boolean;
 }
 
 type Step = Omit<PlannedCall, "id">;
@@ -28,7 +30,8 @@ const defaultLabName = (): string => `agent-${randomBytes(3).toString("hex")}`;
 const whereArgs = (w: Where): Record<string, unknown> =>
   w.lab ? { lab: w.lab } : w.target ? { target: w.target } : { nodes: w.nodes };
 
-function createSteps(intent: CreateIntent, labName: string): { steps: Step[]; plan: string; done: string } {
+function createSteps(intent: CreateIntent, labName: string, dryRun = false): { steps: Step[]; plan: string; done: string } {
+  const created = dryRun ? "Would create" : "Created";
   const { layout } = intent;
   const shape = `${describe(layout.masters, layout.replicasPerMaster)} (${layout.nodes} nodes${layout.zones > 1 ? ` over ${layout.zones} zones` : ""})`;
   const create = { replicas: layout.replicasPerMaster, masters: layout.masters };
@@ -37,7 +40,7 @@ function createSteps(intent: CreateIntent, labName: string): { steps: Step[]; pl
     return {
       steps: [{ tool: "cluster_create", args: { ...whereArgs(intent.where), ...create } }],
       plan: `Plan: cluster_create on ${where} with ${shape}; it verifies the cluster before it returns.`,
-      done: `Created a Redis Cluster on ${where}: ${shape}.`,
+      done: `${created} a Redis Cluster on ${where}: ${shape}.`,
     };
   }
   return {
@@ -46,7 +49,7 @@ function createSteps(intent: CreateIntent, labName: string): { steps: Step[]; pl
       { tool: "cluster_create", args: { lab: labName, ...create } },
     ],
     plan: `Plan: lab_up starts lab ${labName} with ${layout.nodes} empty nodes, then cluster_create makes ${shape} and verifies it before it returns.`,
-    done: `Created a Redis Cluster in lab ${labName}: ${shape}.`,
+    done: `${created} a Redis Cluster in lab ${labName}: ${shape}.`,
   };
 }
 
@@ -64,7 +67,7 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
 
   function check(where: Where, plan?: string): PlannerTurn {
     const named = where.lab ? `lab ${where.lab}` : where.target ? `target ${where.target}` : where.nodes!.join(" ");
-    doneText = `Checked the cluster at ${named}.`;
+    doneText = `${opts.dryRun ? "Would check" : "Checked"} the cluster at ${named}.`;
     return issue({ tool: "cluster_check", args: whereArgs(where) }, plan ?? `Plan: cluster_check ${named}.`);
   }
 
@@ -76,7 +79,7 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
     if (missing.length) return { kind: "refuse", reason: "not_supported", text: notSupportedMessage(intent.family, missing) };
     const assumed = intent.assumed.length ? ` Assumed: ${intent.assumed.join("; ")}.` : "";
     if (intent.family === "create_cluster") {
-      const { steps, plan, done } = createSteps(intent, intent.where.lab ?? (opts.newLabName ?? defaultLabName)());
+      const { steps, plan, done } = createSteps(intent, intent.where.lab ?? (opts.newLabName ?? defaultLabName)(), opts.dryRun);
       [queue, doneText] = [steps.slice(1), done];
       return issue(steps[0], plan + assumed);
     }

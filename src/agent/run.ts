@@ -71,7 +71,7 @@ function agentTools(granted: string[]): AnyTool[] {
 
 async function choosePlanner(opts: AgentRunOptions): Promise<{ planner: Planner; tools: AnyTool[] }> {
   const useClaude = opts.planner === "claude" || (opts.planner !== "builtin" && !!(opts.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY));
-  if (!useClaude) return { planner: createBuiltinPlanner(opts.request, { newLabName: opts.newLabName }), tools: selectTools() };
+  if (!useClaude) return { planner: createBuiltinPlanner(opts.request, { newLabName: opts.newLabName, dryRun: opts.dryRun }), tools: selectTools() };
   if (!(opts.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN)) {
     throw new PilotError("api_key_not_set", "The Claude planner needs ANTHROPIC_API_KEY, and it is not set.", "Export ANTHROPIC_API_KEY, or use --planner builtin (no network needed).");
   }
