@@ -23,8 +23,8 @@ interface RunningServer {
 }
 
 /** Starts `mcp --http --port 0` and resolves once it printed where it listens. */
-function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0"], { env, stdio: ["ignore", "ignore", "pipe"] });
+function startServer(env: Record<string, string>, extraArgs: string[] = []): Promise<RunningServer> {
+  const child = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0", ...extraArgs], { env, stdio: ["ignore", "ignore", "pipe"] });
   started.push(child);
   let err = "";
   return new Promise((resolve, reject) => {
@@ -128,6 +128,22 @@ describe("HTTP guard", () => {
     expect(server.stderr().split(token!).length - 1).toBe(1);
     expect((await rawPost({ authorization: `Bearer ${token}` }, undefined, server.url)).status).toBe(200);
     expect((await rawPost(auth, undefined, server.url)).status).toBe(401);
+  });
+
+  it("caps live sessions (503 past --max-sessions) and frees a slot on DELETE", async () => {
+    const server = await startServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), ["--max-sessions", "1"]);
+    const first = await rawPost(auth, undefined, server.url);
+    expect(first.status).toBe(200);
+    const full = await rawPost(auth, undefined, server.url);
+    expect(full.status).toBe(503);
+    expect(JSON.parse(full.body).error.message).toMatch(/Too many sessions/);
+    const id = String(first.headers["mcp-session-id"]);
+    const deleted = await new Promise<number>((resolve, reject) => {
+      const req = request(server.url, { method: "DELETE", headers: { ...auth, "mcp-session-id": id } }, (res) => (res.resume(), resolve(res.statusCode!)));
+      req.on("error", reject).end();
+    });
+    expect(deleted).toBe(200);
+    expect((await rawPost(auth, undefined, server.url)).status).toBe(200);
   });
 
   it("serves a loopback Origin with the right token", async () => {

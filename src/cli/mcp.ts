@@ -25,6 +25,12 @@ function parsePort(text: string): number {
   return port;
 }
 
+function parseCount(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("a whole number of at least 1.");
+  return n;
+}
+
 export function register(program: Command): void {
   program
     .command("mcp")
@@ -34,6 +40,7 @@ export function register(program: Command): void {
     .option("--port <n>", `HTTP port (0 picks a free one)`, parsePort, DEFAULT_HTTP_PORT)
     .option("--read-only", "list only tools that change nothing")
     .option("--toolsets <names>", `comma-separated toolsets to expose (${Object.keys(TOOLSETS).join(", ")})`, parseToolsets)
+    .option("--max-sessions <n>", "HTTP: live sessions at most; idle ones close after 30 minutes", parseCount, 64)
     .option("--token-file <file>", "HTTP bearer token file (default: $REDIS_PILOT_MCP_TOKEN, else one is generated and printed once)")
     .action(async function (this: Command) {
       const o = this.optsWithGlobals<{
@@ -44,6 +51,7 @@ export function register(program: Command): void {
         toolsets?: Toolset[];
         tokenFile?: string;
         config?: string;
+        maxSessions: number;
       }>();
       const { serve } = await import("../mcp/serve.js");
       await serve({
@@ -54,6 +62,7 @@ export function register(program: Command): void {
         toolsets: o.toolsets,
         tokenFile: o.tokenFile,
         configPath: o.config,
+        maxSessions: o.maxSessions,
       });
     });
 }

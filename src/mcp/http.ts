@@ -12,6 +12,7 @@ import { ValidationError } from "../errors.js";
 import type { ServerDeps } from "./deps.js";
 import { allowedHosts, checkRequest, type GuardPolicy } from "./http-guard.js";
 import { createMcpServer } from "./server.js";
+import { SessionTable } from "./sessions.js";
 
 export const MCP_PATH = "/mcp";
 /** 1 MiB: the largest tool call we take is a few KiB of arguments. */
@@ -23,6 +24,10 @@ export interface HttpOptions {
   port: number;
   token: string;
   maxBodyBytes?: number;
+  /** Live sessions at most; more initializes get 503. @default 64 */
+  maxSessions?: number;
+  /** A session without a request for this long is closed. @default 30 minutes */
+  sessionIdleMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -65,7 +70,10 @@ function readJson(req: IncomingMessage, maxBytes: number): Promise<{ body: unkno
 }
 
 export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<RunningHttpServer> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const sessions = new SessionTable<StreamableHTTPServerTransport>(opts.maxSessions, opts.sessionIdleMs);
+  const sweep = setInterval(() => {
+    for (const t of sessions.expire(Date.now())) void t.close();
+  }, Math.min(60_000, sessions.idleMs)).unref();
   const maxBytes = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   // Allowed Host values name the port, known once listening; until then no Host passes.
   let policy: GuardPolicy = { allowedHosts: new Set(), token: opts.token };
@@ -73,7 +81,7 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
   async function openSession(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, transport),
+      onsessioninitialized: (id) => sessions.add(id, transport, Date.now()),
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
@@ -87,13 +95,16 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
     if (refusal) return reply(res, refusal.status, refusal.message, refusal.status === 401 ? { "www-authenticate": 'Bearer realm="redis-pilot"' } : {});
     if (new URL(req.url ?? "/", "http://localhost").pathname !== MCP_PATH) return reply(res, 404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
     const sessionId = req.headers["mcp-session-id"];
-    const session = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+    const session = typeof sessionId === "string" ? sessions.get(sessionId, Date.now()) : undefined;
     if (sessionId !== undefined && !session) return reply(res, 404, "Unknown or expired session: start a new one with initialize.");
     if (req.method === "POST") {
       const read = await readJson(req, maxBytes);
       if ("status" in read) return reply(res, read.status, read.status === 413 ? `Request body over ${maxBytes} bytes.` : "Request body is not JSON.", { connection: "close" });
       if (session) return session.handleRequest(req, res, read.body);
-      if (isInitializeRequest(read.body)) return openSession(req, res, read.body);
+      if (isInitializeRequest(read.body)) {
+        if (!sessions.hasRoom()) return reply(res, 503, `Too many sessions (${sessions.max}): close one (DELETE ${MCP_PATH}) or retry later.`, { "retry-after": "30" });
+        return openSession(req, res, read.body);
+      }
       return reply(res, 400, "No session: send initialize first, then pass its Mcp-Session-Id header.");
     }
     if (req.method === "GET" || req.method === "DELETE") {
@@ -125,7 +136,8 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
   return {
     url: `http://${shown}:${port}${MCP_PATH}`,
     async close() {
-      await Promise.all([...sessions.values()].map((t) => t.close()));
+      clearInterval(sweep);
+      await Promise.all(sessions.values().map((t) => t.close()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -18,6 +18,8 @@ export interface ServeOptions {
   toolsets?: Toolset[];
   tokenFile?: string;
   configPath?: string;
+  /** HTTP: live sessions at most (default 64). */
+  maxSessions?: number;
 }
 
 /** After stdin closes, give in-flight replies this long before exiting anyway. */
@@ -46,7 +48,7 @@ async function serveOverHttp(deps: ServerDeps, opts: ServeOptions): Promise<void
   // No cold-start budget here: a broken config file should stop the server, not its first call.
   await deps.config();
   if (!isLoopback(opts.host)) say(`warning: listening on ${opts.host}, not loopback; anyone who can reach it and holds the token can use every tool listed.`);
-  const running = await serveHttp(deps, { host: opts.host, port: opts.port, token });
+  const running = await serveHttp(deps, { host: opts.host, port: opts.port, token, maxSessions: opts.maxSessions });
   if (source === "generated") {
     say(`bearer token (shown once; set ${TOKEN_ENV} or --token-file to choose your own): ${token}`);
   }
