@@ -25,7 +25,7 @@ const RUNS = Number(arg("runs", "3"));
 const SIZES = arg("sizes", "6,12").split(",").map(Number);
 const SETTLE_MS = Number(arg("settle", "3000"));
 const POLL_MS = 5;
-const CLI = join(new URL("..", import.meta.url).pathname, "bin", "redis-pilot.mjs");
+const CLI = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot.cjs");
 
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
 const { labUp, labDown } = await import("../src/lab/index.js");

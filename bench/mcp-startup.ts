@@ -18,7 +18,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 
 const RUNS = Number(process.argv[2] ?? 15);
 const PLAIN = fileURLToPath(new URL("../src/cli.js", import.meta.url));
-const BUNDLE = fileURLToPath(new URL("../bin/redis-pilot.mjs", import.meta.url));
+const BUNDLE = fileURLToPath(new URL("../../bin/redis-pilot.cjs", import.meta.url));
 /** Entry points to time; the first is also the server the cluster_check comparison talks to. */
 const ENTRIES: [string, string][] = [
   ...(existsSync(BUNDLE) ? ([["bundle", BUNDLE]] as [string, string][]) : []),

@@ -2,7 +2,7 @@
  * The built CLI, as a user runs it: `redis-pilot demo` (what `npm start` runs) creates,
  * verifies, checks and removes its lab; `agent --dry-run` plans without touching
  * anything; a refusal exits 2; an API key without a model id is a clear error.
- * Spawns the built bundle, dist/bin/redis-pilot.mjs (npm test builds first).
+ * Spawns the built bundle, bin/redis-pilot.cjs (npm test builds first).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
