@@ -75,7 +75,10 @@ export async function connect(address: string, opts: ConnectionOptions = {}): Pr
   try {
     await client.connect();
   } catch (err) {
-    client.disconnect();
+    // After a refused or failed connect the socket is already closed; disconnect() would
+    // then arm ioredis's disconnect timer (connectTimeout) that nothing clears, and keep
+    // the process alive that long after the error.
+    if (client.status !== "end") client.disconnect();
     throw toPilotError(formatAddress({ host, port }), firstError ?? err, opts);
   }
   return client;
