@@ -103,6 +103,20 @@ function mutate(view: ClusterView, name: string, edit: (n: NodeView) => void): C
   return view;
 }
 
+/** The zones map a read was given (address -> zone), as readClusterView attaches it. */
+function withZoneMap(view: ClusterView, specs: Spec[]): ClusterView {
+  return { ...view, zones: Object.fromEntries(specs.filter((s) => s.zone).map((s) => [addr(s), s.zone!])) };
+}
+
+const extraMaster = (name: string, port: number, epoch: number): Spec => ({ name, host: "10.0.0.4", port, role: "master", epoch });
+
+/** a unreachable and failed, with its replica d moved into a's zone z1. */
+function deadMasterSameZone(): { specs: Spec[]; view: ClusterView } {
+  const specs = healthySpecs();
+  spec(specs, "d").zone = "z1";
+  return { specs, view: buildView(specs, flagged("a", "fail"), ["a"]) };
+}
+
 const cases: { name: string; view: () => ClusterView; opts?: ClusterCheckOptions; codes: string[]; message?: RegExp }[] = [
   { name: "healthy cluster", view: () => buildView(healthySpecs()), codes: [] },
   { name: "healthy cluster, 1 replica wanted", view: () => buildView(healthySpecs()), opts: { replicasPerMaster: 1 }, codes: [] },
@@ -243,6 +257,69 @@ const cases: { name: string; view: () => ClusterView; opts?: ClusterCheckOptions
     view: () => withSpecs((s) => (spec(s, "b").epoch = 1)),
     codes: ["config_epoch_collision"],
     message: /Masters 10\.0\.0\.1:7000, 10\.0\.0\.2:7000 share config epoch 1/,
+  },
+  {
+    name: "an empty master shares config epoch 1 with slot owner a",
+    view: () => withSpecs((s) => s.push(extraMaster("g", 7000, 1))),
+    codes: ["config_epoch_collision"],
+    message: /^Masters 10\.0\.0\.1:7000, 10\.0\.0\.4:7000 share config epoch 1\.$/,
+  },
+  {
+    name: "two empty masters both at epoch 0 in one cluster",
+    view: () => withSpecs((s) => s.push(extraMaster("g", 7000, 0), extraMaster("h", 7001, 0))),
+    codes: ["config_epoch_collision"],
+    message: /^Masters 10\.0\.0\.4:7000, 10\.0\.0\.4:7001 share config epoch 0\.$/,
+  },
+  {
+    name: "a replica sharing its master's epoch is no collision",
+    view: () => withSpecs((s) => s.push({ name: "g", host: "10.0.0.4", port: 7000, role: "replica", master: "a", epoch: 1 })),
+    codes: [],
+  },
+  {
+    name: "replica d link up but silent for 11 s",
+    view: () => mutate(buildView(healthySpecs()), "d", (n) => (n.replication.masterLastIoSecondsAgo = 11)),
+    codes: ["replica_link_silent"],
+    message: /^Replica 10\.0\.0\.2:7001: link to master 10\.0\.0\.1:7000 is up but silent for 11 s \(limit 10 s\)\.$/,
+  },
+  {
+    name: "replica d silent for 10 s: one ping period, fine",
+    view: () => mutate(buildView(healthySpecs()), "d", (n) => (n.replication.masterLastIoSecondsAgo = 10)),
+    codes: [],
+  },
+  {
+    name: "replica d silent for 11 s, 30 s allowed",
+    view: () => mutate(buildView(healthySpecs()), "d", (n) => (n.replication.masterLastIoSecondsAgo = 11)),
+    opts: { maxSilentSeconds: 30 },
+    codes: [],
+  },
+  {
+    name: "replica d silent and 4 MiB behind: both",
+    view: () => mutate(withSpecs((s) => (spec(s, "a").offset = 4 * 1024 * 1024 + 1000)), "d", (n) => (n.replication.masterLastIoSecondsAgo = 20)),
+    codes: ["replica_link_silent", "replica_lagging"],
+  },
+  {
+    name: "master a unreachable, its replica d in a's zone: zone from the map by address",
+    view: () => {
+      const { specs, view } = deadMasterSameZone();
+      return withZoneMap(view, specs);
+    },
+    codes: ["node_unreachable", "node_failed", "replica_same_zone"],
+    message: /^Replica 10\.0\.0\.2:7001 is in zone z1 with its master 10\.0\.0\.1:7000: losing z1 loses both\.$/,
+  },
+  {
+    name: "master a unreachable, its replica d in a's zone, no zone map: a's zone is unknown",
+    view: () => deadMasterSameZone().view,
+    codes: ["node_unreachable", "node_failed"],
+  },
+  {
+    name: "replica d reached by a name that resolves to its master's IP",
+    view: () => {
+      const view = withSpecs((s) => (spec(s, "d").host = "node-a.lan"));
+      view.nodes.forEach((n) => (n.ip = n.address.startsWith("node-a.lan") ? "10.0.0.1" : n.address.split(":")[0]));
+      return view;
+    },
+    codes: ["replica_same_host"],
+    message: /^Replica node-a\.lan:7001 is on the same host \(10\.0\.0\.1\) as its master 10\.0\.0\.1:7000\.$/,
   },
   {
     name: "7 nodes expected",

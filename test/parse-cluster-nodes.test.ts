@@ -120,6 +120,8 @@ describe("malformed CLUSTER NODES replies fail with BadReplyError naming the lin
     ["bad migrating id", `${ID_A} 127.0.0.1:7000@17000 master - 0 0 1 connected [5->-xyz]`, /migration target 'xyz'/],
     ["non-numeric epoch", `${ID_A} 127.0.0.1:7000@17000 master - 0 0 e connected`, /config epoch 'e'/],
     ["second line bad", `${good}\nnonsense`, /line 2:/],
+    ["no myself line", good.replace("myself,", ""), /no line carries the myself flag/],
+    ["no myself line among several", `${good.replace("myself,", "")}\n${good.replace(ID_A, ID_B).replace("myself,", "")}`, /no line carries the myself flag/],
     ["two myself lines", `${good}\n${good.replace(ID_A, ID_B)}`, /2 lines carry the myself flag/],
     ["duplicate id", `${good}\n${good.replace("myself,", "")}`, /appears twice/],
   ])("%s", (_name, text, message) => {

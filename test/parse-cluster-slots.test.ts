@@ -28,6 +28,11 @@ describe("parseClusterSlots", () => {
     expect(formatRanges(slots)).toBe("0-5460,5461-10922,10923-16382");
   });
 
+  it("accepts adjacent ranges in any order", () => {
+    const slots = parseClusterSlots([[11, 20, ["h", 2, ID]], [0, 10, ["h", 1, ID]]]);
+    expect(slots.map((s) => [s.start, s.end])).toEqual([[11, 20], [0, 10]]);
+  });
+
   it("accepts numbers sent as strings and Buffers", () => {
     const [entry] = parseClusterSlots([["0", "16383", [Buffer.from("10.0.0.1"), "6379", ID]]]);
     expect(entry).toMatchObject({ start: 0, end: 16383, master: { host: "10.0.0.1", port: 6379, id: ID, metadata: {} }, replicas: [] });
@@ -41,6 +46,10 @@ describe("parseClusterSlots", () => {
     ["short node entry", [[0, 5, ["h", 1]]], /fewer than 3 fields/],
     ["port not a number", [[0, 5, ["h", "x", ID]]], /is not \[host, port, id\]/],
     ["odd metadata", [[0, 5, ["h", 1, ID, ["hostname"]]]], /metadata of .* is not a key\/value list/],
+    ["overlapping ranges", [[0, 100, ["h", 1, ID]], [50, 200, ["h", 2, ID]]], /slot ranges 0-100 and 50-200 overlap/],
+    ["a range inside another, out of order", [[100, 200, ["h", 1, ID]], [0, 16383, ["h", 2, ID]]], /slot ranges 0-16383 and 100-200 overlap/],
+    ["one slot listed twice", [[5, 5, ["h", 1, ID]], [5, 5, ["h", 2, ID]]], /slot ranges 5-5 and 5-5 overlap/],
+    ["ranges that touch at one slot", [[0, 10, ["h", 1, ID]], [10, 20, ["h", 2, ID]]], /slot ranges 0-10 and 10-20 overlap/],
   ])("rejects %s", (_name, reply, message) => {
     expect(() => parseClusterSlots(reply)).toThrow(BadReplyError);
     expect(() => parseClusterSlots(reply)).toThrow(message);
@@ -92,6 +101,7 @@ describe("parseClusterShards", () => {
     ["bad health", [["slots", [0, 5], "nodes", [node({ health: "sick" })]]], /health 'sick'/],
     ["no port at all", [["slots", [0, 5], "nodes", [node({ port: undefined })]]], /neither port nor tls-port/],
     ["missing offset", [["slots", [0, 5], "nodes", [node({ "replication-offset": undefined })]]], /replication-offset/],
+    ["two shards claiming one slot", [["slots", [0, 5], "nodes", [node()]], ["slots", [5, 9], "nodes", [node()]]], /slot ranges 0-5 and 5-9 overlap/],
   ])("rejects %s", (_name, reply, message) => {
     expect(() => parseClusterShards(reply)).toThrow(BadReplyError);
     expect(() => parseClusterShards(reply)).toThrow(message);

@@ -1,7 +1,7 @@
 /**
  * All cluster checks over one ClusterView: pure, view in, findings out (errors first).
  * Catches what `redis-cli --cluster check` skips: failed and suspected nodes,
- * replication links and lag, config epochs, replica placement by host and zone.
+ * replication links, silence and lag, config epochs, replica placement by host and zone.
  */
 import type { ClusterView } from "../topology/types.js";
 import type { Finding, Severity } from "./finding.js";
@@ -13,7 +13,7 @@ import {
   checkNodeFlags,
   checkUnreachable,
 } from "./node-checks.js";
-import { DEFAULT_MAX_LAG_BYTES, checkPlacement, checkReplicaCount, checkReplicationLinks } from "./replica-checks.js";
+import { DEFAULT_MAX_LAG_BYTES, DEFAULT_MAX_SILENT_SECONDS, checkPlacement, checkReplicaCount, checkReplicationLinks } from "./replica-checks.js";
 import { checkOpenSlots, checkSlotAgreement, checkSlotCoverage } from "./slot-checks.js";
 
 export interface ClusterCheckOptions {
@@ -21,6 +21,8 @@ export interface ClusterCheckOptions {
   replicasPerMaster?: number;
   /** Replication offset difference above which a replica counts as lagging. @default 1 MiB */
   maxLagBytes?: number;
+  /** Seconds a replica with its link up may go without hearing from its master. @default 10 */
+  maxSilentSeconds?: number;
   /** Wanted number of cluster members. */
   expectedNodes?: number;
 }
@@ -39,7 +41,7 @@ export function checkCluster(view: ClusterView, opts: ClusterCheckOptions = {}):
     ...checkConfigEpochs(view),
     ...checkNodeCount(view, opts.expectedNodes),
     ...checkReplicaCount(view, opts.replicasPerMaster),
-    ...checkReplicationLinks(view, opts.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES),
+    ...checkReplicationLinks(view, opts.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES, opts.maxSilentSeconds ?? DEFAULT_MAX_SILENT_SECONDS),
     ...checkPlacement(view),
   ];
   // Stable sort: errors first, each group in check order.

@@ -1,7 +1,7 @@
 /** Node checks: reachability, failure flags, cluster_state, membership and role agreement, epochs, count. */
 import type { ClusterView, NodeFlag } from "../topology/types.js";
 import type { Finding } from "./finding.js";
-import { clusterMembers, entryAddress, listNames, nameOf, slotOwners, type Member } from "./cluster-members.js";
+import { clusterMembers, entryAddress, listNames, nameOf, type Member } from "./cluster-members.js";
 import { shortRanges } from "./slot-checks.js";
 
 export function checkUnreachable(view: ClusterView): Finding[] {
@@ -127,19 +127,31 @@ export function checkMembershipAgreement(view: ClusterView): Finding[] {
   return findings;
 }
 
-/** Two slot-owning masters with one config epoch cannot settle a conflicting claim by epoch. */
+/**
+ * Two masters with one config epoch: Redis settles a collision between any two masters
+ * (slots or not) by bumping one, so one that persists means the bump is not happening,
+ * and a later conflicting slot claim could not be settled by epoch. Only masters that
+ * some node knows together count: unjoined nodes all sit at epoch 0 in clusters of one.
+ */
 export function checkConfigEpochs(view: ClusterView): Finding[] {
+  const members = clusterMembers(view);
+  const masters = [...members.values()].filter((m) => m.entry.role === "master");
+  const together = (a: Member, b: Member) => view.nodes.some((n) => n.peers.some((p) => p.id === a.id) && n.peers.some((p) => p.id === b.id));
   const byEpoch = new Map<number, Member[]>();
-  for (const m of slotOwners(clusterMembers(view))) byEpoch.set(m.entry.configEpoch, [...(byEpoch.get(m.entry.configEpoch) ?? []), m]);
-  return [...byEpoch]
-    .filter(([, ms]) => ms.length > 1)
-    .map(([epoch, ms]) => ({
+  for (const m of masters) byEpoch.set(m.entry.configEpoch, [...(byEpoch.get(m.entry.configEpoch) ?? []), m]);
+  const findings: Finding[] = [];
+  for (const [epoch, ms] of byEpoch) {
+    const colliding = ms.filter((m) => ms.some((o) => o !== m && together(m, o)));
+    if (colliding.length < 2) continue;
+    findings.push({
       severity: "error",
       code: "config_epoch_collision",
-      message: `Masters ${listNames(ms.map((m) => m.address))} share config epoch ${epoch}.`,
-      next: `Redis resolves collisions by itself within seconds; if it stays, run CLUSTER BUMPEPOCH on ${ms[1].address}.`,
-      node: ms[0].address,
-    }));
+      message: `Masters ${listNames(colliding.map((m) => m.address))} share config epoch ${epoch}.`,
+      next: `Redis resolves collisions by itself within seconds; if it stays, run CLUSTER BUMPEPOCH on ${colliding[1].address}.`,
+      node: colliding[0].address,
+    });
+  }
+  return findings;
 }
 
 export function checkNodeCount(view: ClusterView, expected: number | undefined): Finding[] {

@@ -6,6 +6,11 @@ import { clusterMembers, replicasOf, slotOwners, type Member } from "./cluster-m
 import { shortRanges } from "./slot-checks.js";
 
 export const DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
+/**
+ * A master pings its replicas every repl-ping-replica-period (10 s by default), so a
+ * replica with its link up hears something at least that often; longer is a stall.
+ */
+export const DEFAULT_MAX_SILENT_SECONDS = 10;
 
 function healthy(m: Member, view: ClusterView): boolean {
   return !m.flaggedBy.fail?.length && !view.unreachable.some((u) => u.address === m.address);
@@ -52,8 +57,11 @@ function sameAddress(node: NodeView, host: string | undefined, port: number | un
   return a.host === host && a.port === port;
 }
 
-/** Replication as the replicas report it (INFO replication): link up, small lag, the master CLUSTER NODES names. */
-export function checkReplicationLinks(view: ClusterView, maxLagBytes = DEFAULT_MAX_LAG_BYTES): Finding[] {
+/**
+ * Replication as the replicas report it (INFO replication): link up, not silent, small
+ * lag, the master CLUSTER NODES names.
+ */
+export function checkReplicationLinks(view: ClusterView, maxLagBytes = DEFAULT_MAX_LAG_BYTES, maxSilentSeconds = DEFAULT_MAX_SILENT_SECONDS): Finding[] {
   const findings: Finding[] = [];
   for (const node of view.nodes) {
     const r = node.replication;
@@ -68,6 +76,17 @@ export function checkReplicationLinks(view: ClusterView, maxLagBytes = DEFAULT_M
         node: node.address,
       });
       continue;
+    }
+    // Offsets only compare what both sides say now; a master that stopped sending shows as silence.
+    const silent = r.masterLastIoSecondsAgo;
+    if (silent !== undefined && silent > maxSilentSeconds) {
+      findings.push({
+        severity: "warning",
+        code: "replica_link_silent",
+        message: `Replica ${node.address}: link to master ${masterAddress} is up but silent for ${silent} s (limit ${maxSilentSeconds} s).`,
+        next: "The master pings replicas every repl-ping-replica-period (10 s); check the master's load and the network between them. The replica drops the link after repl-timeout (60 s).",
+        node: node.address,
+      });
     }
     const named = node.self.masterId ? view.nodes.find((n) => n.self.id === node.self.masterId) : undefined;
     if (named && !sameAddress(named, r.masterHost, r.masterPort)) {
@@ -103,9 +122,12 @@ export function checkReplicationLinks(view: ClusterView, maxLagBytes = DEFAULT_M
 export function checkPlacement(view: ClusterView): Finding[] {
   const members = clusterMembers(view);
   const all = [...members.values()];
-  const hostOf = (m: Member) => parseAddress(m.address).host;
+  // The IP we reached a node at, else the one its peers list: one host however it was written.
+  const hostOf = (m: Member) => m.node?.ip ?? (m.entry.host || parseAddress(m.address).host);
+  // A node we could not read keeps the zone it was given by address.
+  const zoneOf = (m: Member) => m.node?.zone ?? view.zones?.[m.address];
   const hosts = new Set(all.filter((m) => m.entry.port > 0).map(hostOf));
-  const zones = new Set(all.map((m) => m.node?.zone).filter((z) => z !== undefined));
+  const zones = new Set(all.map(zoneOf).filter((z) => z !== undefined));
   const findings: Finding[] = [];
   if (hosts.size === 1 && all.length > 1) {
     findings.push({
@@ -128,8 +150,8 @@ export function checkPlacement(view: ClusterView): Finding[] {
         node: replica.address,
       });
     }
-    const zone = replica.node?.zone;
-    if (zones.size > 1 && zone !== undefined && zone === master.node?.zone) {
+    const zone = zoneOf(replica);
+    if (zones.size > 1 && zone !== undefined && zone === zoneOf(master)) {
       findings.push({
         severity: "warning",
         code: "replica_same_zone",
@@ -141,4 +163,3 @@ export function checkPlacement(view: ClusterView): Finding[] {
   }
   return findings;
 }
-

@@ -99,7 +99,7 @@ export function parseClusterNodesLine(line: string): ClusterNodeEntry {
   };
 }
 
-/** Parses the whole reply; a malformed line fails with a BadReplyError naming it. */
+/** Parses the whole reply; a malformed line, or a reply without exactly one "myself" line, fails with a BadReplyError. */
 export function parseClusterNodes(text: string): ClusterNodeEntry[] {
   const lines = text.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.trim() !== "");
   if (lines.length === 0) throw new BadReplyError("CLUSTER NODES", "empty reply");
@@ -111,7 +111,9 @@ export function parseClusterNodes(text: string): ClusterNodeEntry[] {
       throw e;
     }
   });
+  // Every node lists itself exactly once; without that line we cannot tell whose view this is.
   const selves = entries.filter((e) => e.flags.includes("myself"));
+  if (selves.length === 0) throw new BadReplyError("CLUSTER NODES", "no line carries the myself flag");
   if (selves.length > 1) throw new BadReplyError("CLUSTER NODES", `${selves.length} lines carry the myself flag`);
   const ids = new Set<string>();
   for (const e of entries) {

@@ -61,6 +61,18 @@ function slotRange(start: Reply, end: Reply, command: string): SlotRange {
   return { start: s, end: e };
 }
 
+/**
+ * Each slot has one owner: ranges that overlap mean a corrupt or misread reply, and a
+ * client routing by it would send a key to two places.
+ */
+function assertDisjoint(ranges: SlotRange[], command: string): void {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) {
+    const [prev, cur] = [sorted[i - 1], sorted[i]];
+    if (cur.start <= prev.end) throw new BadReplyError(command, `slot ranges ${prev.start}-${prev.end} and ${cur.start}-${cur.end} overlap`);
+  }
+}
+
 /** A flat [key, value, key, value] array as a record. */
 function pairs(v: Reply, command: string, what: string): Record<string, Reply> {
   if (!Array.isArray(v) || v.length % 2 !== 0) throw new BadReplyError(command, `${what} is not a key/value list`);
@@ -90,11 +102,13 @@ function endpoint(v: Reply): SlotsEndpoint {
 
 export function parseClusterSlots(reply: Reply): SlotsEntry[] {
   if (!Array.isArray(reply)) throw new BadReplyError("CLUSTER SLOTS", "reply is not an array");
-  return reply.map((entry) => {
+  const entries = reply.map((entry) => {
     if (!Array.isArray(entry) || entry.length < 3) throw new BadReplyError("CLUSTER SLOTS", "an entry lacks start, end and master");
     const [start, end, master, ...replicas] = entry;
     return { ...slotRange(start, end, "CLUSTER SLOTS"), master: endpoint(master), replicas: replicas.map(endpoint) };
   });
+  assertDisjoint(entries, "CLUSTER SLOTS");
+  return entries;
 }
 
 function shardNode(v: Reply): ShardNode {
@@ -131,7 +145,7 @@ function shardNode(v: Reply): ShardNode {
 
 export function parseClusterShards(reply: Reply): Shard[] {
   if (!Array.isArray(reply)) throw new BadReplyError("CLUSTER SHARDS", "reply is not an array");
-  return reply.map((entry) => {
+  const shards = reply.map((entry) => {
     const f = pairs(entry, "CLUSTER SHARDS", "a shard");
     if (!Array.isArray(f.slots) || f.slots.length % 2 !== 0) throw new BadReplyError("CLUSTER SHARDS", "a shard's slots are not start/end pairs");
     if (!Array.isArray(f.nodes)) throw new BadReplyError("CLUSTER SHARDS", "a shard has no node list");
@@ -139,4 +153,6 @@ export function parseClusterShards(reply: Reply): Shard[] {
     for (let i = 0; i < f.slots.length; i += 2) slots.push(slotRange(f.slots[i], f.slots[i + 1], "CLUSTER SHARDS"));
     return { slots, nodes: f.nodes.map(shardNode) };
   });
+  assertDisjoint(shards.flatMap((s) => s.slots), "CLUSTER SHARDS");
+  return shards;
 }

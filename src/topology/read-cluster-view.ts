@@ -44,8 +44,10 @@ async function readNode(pool: NodePool, address: string, zone: string | undefine
   const self = peers.find((p) => p.flags.includes("myself"));
   if (!self) throw new BadReplyError("CLUSTER NODES", `no line of ${address} carries the myself flag`);
   const info = parseClusterInfo(texts[1]);
+  const ip = socketIp(client.stream?.remoteAddress);
   return {
     address,
+    ...(ip ? { ip } : {}),
     ...(zone !== undefined ? { zone } : {}),
     self,
     peers,
@@ -56,6 +58,11 @@ async function readNode(pool: NodePool, address: string, zone: string | undefine
     replication: replicationFromInfo(texts[2]),
     keys: keysFromInfo(texts[3]),
   };
+}
+
+/** The peer IP of a socket, without the IPv4-mapped prefix ("::ffff:127.0.0.1"). */
+export function socketIp(remote: string | undefined): string | undefined {
+  return remote?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1") || undefined;
 }
 
 /** Peers worth reading: they have an address and are past the handshake. */
@@ -122,5 +129,10 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
   // The same node reached under two names (a seed "localhost:7000", a peer "127.0.0.1:7000"): keep one.
   const seen = new Set<string>();
   const unique = nodes.sort(byAddress).filter((n) => !seen.has(n.self.id) && seen.add(n.self.id));
-  return { readAt: new Date().toISOString(), nodes: unique, unreachable: unreachable.sort(byAddress) };
+  return {
+    readAt: new Date().toISOString(),
+    nodes: unique,
+    unreachable: unreachable.sort(byAddress),
+    ...(Object.keys(zones).length ? { zones } : {}),
+  };
 }

@@ -54,6 +54,11 @@ export interface ReplicationInfo {
 export interface NodeView {
   /** The address we connected to (host:port). */
   address: string;
+  /**
+   * The IP that address reached (the socket's peer), so "localhost:7000" and
+   * "127.0.0.1:7001" count as one host in placement checks.
+   */
+  ip?: string;
   /** Zone label from the lab or the target config, when known. */
   zone?: string;
   /** This node's own entry (the "myself" line). */
@@ -80,4 +85,6 @@ export interface ClusterView {
   nodes: NodeView[];
   /** Nodes named by a seed or a peer that could not be read. */
   unreachable: UnreachableNode[];
+  /** address -> zone label as given to the read, so a node that could not be read still has its zone. */
+  zones?: Record<string, string>;
 }
