@@ -80,6 +80,7 @@ export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool
     ...Object.keys(masterOf).map((a, i) => [a, plan.masters.length + i + 1] as const),
   ]);
 
+  if (ctx.signal?.aborted) throw new CancelledError();
   // Phase 1, one round trip per node: slots, tune, epoch (only while the node knows no one).
   // ADDSLOTS goes first: SET-CONFIG-EPOCH makes the node re-evaluate its state, and an
   // empty node evaluated then counts itself in a minority again, restarting the rejoin clock.
@@ -96,6 +97,7 @@ export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool
   );
   emit("addslots", `slots assigned to ${plan.masters.length} masters, config epochs set, build settings applied`);
 
+  if (ctx.signal?.aborted) throw new CancelledError();
   // Phase 2: full mesh, one handshake per pair, all nodes at once.
   const targets = await meetTargets(nodes);
   const meet = async (from: string, to: string[]) => {
