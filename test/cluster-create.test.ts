@@ -69,30 +69,48 @@ describe("refusals change nothing", () => {
     ["an unreachable node", async (a) => ({ addresses: [...a.slice(0, 5), "127.0.0.1:1"], replicas: 1 }), "unreachable"],
   ];
 
-  it.each(cases)("refuses %s", async (_, arrange, code) => {
+  // A dry run runs the same read-only preflight, so it refuses exactly what the real run refuses.
+  const modes = [["", false], [" (dry run)", true]] as const;
+  it.each(cases.flatMap(([name, arrange, code]) => modes.map(([label, dryRun]) => [`${name}${label}`, arrange, code, dryRun] as const)))(
+    "refuses %s",
+    async (_, arrange, code, dryRun) => {
+      const addresses = addressesOf(lab);
+      const req = await arrange(addresses);
+      const before = await snapshot(addresses);
+      await expect(createCluster({ ...req, dryRun }, noop)).rejects.toMatchObject({ code });
+      expect(await snapshot(addresses)).toEqual(before);
+      await removeKey(client(addresses[3]));
+    },
+  );
+
+  it("a dry run on good nodes returns the plan and the node ids, changing nothing", async () => {
     const addresses = addressesOf(lab);
-    const req = await arrange(addresses);
     const before = await snapshot(addresses);
-    await expect(createCluster(req, noop)).rejects.toMatchObject({ code });
+    const steps: string[] = [];
+    const r = await createCluster({ addresses, replicas: 1, dryRun: true }, { progress: (e) => steps.push(e.step) });
+    expect(r.applied).toBe(false);
+    expect(r.plan.masters).toHaveLength(3);
+    expect(r.nodes.map((n) => n.address)).toEqual(addresses);
+    expect(r.nodes.every((n) => /^[0-9a-f]{40}$/.test(n.id))).toBe(true);
+    expect(steps).toEqual(["preflight"]);
     expect(await snapshot(addresses)).toEqual(before);
-    await removeKey(client(addresses[3]));
   });
 
-  it("refuses a node that already knows another node", async () => {
+  it.each(modes)("refuses a node that already knows another node%s", async (_, dryRun) => {
     const addresses = addressesOf(lab);
     const [h, p] = [addresses[5].split(":")[0], addresses[5].split(":")[1]];
     await client(addresses[4]).call("CLUSTER", "MEET", h, p);
     await new Promise((r) => setTimeout(r, 200));
     const before = await snapshot(addresses.slice(0, 4));
-    await expect(createCluster({ addresses, replicas: 1 }, noop)).rejects.toMatchObject({ code: "not_empty" });
+    await expect(createCluster({ addresses, replicas: 1, dryRun }, noop)).rejects.toMatchObject({ code: "not_empty" });
     expect(await snapshot(addresses.slice(0, 4))).toEqual(before);
   });
 
-  it("refuses a node that is not cluster-enabled", async () => {
-    const plain = await labUp({ name: "plain", nodes: 1, cluster: false });
+  it.each(modes)("refuses a node that is not cluster-enabled%s", async (_, dryRun) => {
+    const plain = await labUp({ name: `plain${dryRun ? "-dry" : ""}`, nodes: 1, cluster: false });
     const addresses = [...addressesOf(lab).slice(0, 3), ...addressesOf(plain)];
     const before = await snapshot(addresses);
-    await expect(createCluster({ addresses, replicas: 0 }, noop)).rejects.toMatchObject({ code: "not_cluster_enabled" });
+    await expect(createCluster({ addresses, replicas: 0, dryRun }, noop)).rejects.toMatchObject({ code: "not_cluster_enabled" });
     expect(await snapshot(addresses)).toEqual(before);
   });
 });
@@ -116,14 +134,47 @@ describe("masterauth", () => {
   it("refuses a replica that could not authenticate to its password-protected master, changing nothing", async () => {
     const lab = await labUp({ name: "auth2", nodes: 6, password: "s3cret-pass" });
     const addresses = addressesOf(lab);
-    const plan = (await createCluster({ addresses, replicas: 1, dryRun: true }, noop)).plan;
+    const plan = (await createCluster({ addresses, replicas: 1, dryRun: true, connection: { password: "s3cret-pass" } }, noop)).plan;
     const replica = Object.keys(plan.replicaOf)[0];
     await client(replica, "s3cret-pass").call("CONFIG", "SET", "masterauth", "");
     const before = await snapshot(addresses, "s3cret-pass");
-    const err = await createCluster({ addresses, replicas: 1, connection: { password: "s3cret-pass" } }, noop).catch((e) => e);
-    expect(err).toMatchObject({ code: "masterauth_missing" });
-    expect(String(err.message)).not.toContain("s3cret");
+    for (const dryRun of [true, false]) {
+      const err = await createCluster({ addresses, replicas: 1, dryRun, connection: { password: "s3cret-pass" } }, noop).catch((e) => e);
+      expect(err).toMatchObject({ code: "masterauth_missing" });
+      expect(String(err.message)).not.toContain("s3cret");
+    }
     expect(await snapshot(addresses, "s3cret-pass")).toEqual(before);
+  });
+});
+
+describe("build settings are restored even when the build fails", () => {
+  const ORIGINAL = { "cluster-node-timeout": "15000", "repl-diskless-sync-delay": "5", "cluster-replica-no-failover": "no" };
+
+  it("a build that times out restores every node's settings", async () => {
+    const addresses = addressesOf(await labUp({ name: "restore-timeout", nodes: 3 }));
+    const before = await Promise.all(addresses.map((a) => configOf(client(a))));
+    expect(before).toEqual(addresses.map(() => ORIGINAL));
+    const steps: string[] = [];
+    // 1 ms: the first poll is already past the deadline, with the build settings in place.
+    const err = await createCluster({ addresses, replicas: 0, timeoutMs: 1 }, { progress: (e) => steps.push(e.step) }).catch((e) => e);
+    expect(err).toMatchObject({ code: "timeout" });
+    expect(steps.slice(0, 3)).toEqual(["preflight", "addslots", "meet"]);
+    expect(steps.at(-1)).toBe("restore");
+    expect(await Promise.all(addresses.map((a) => configOf(client(a))))).toEqual(before);
+  });
+
+  it("a node lost mid-build: the others are restored, and the error names the node it could not restore", async () => {
+    const lab = await labUp({ name: "restore-lost", nodes: 3 });
+    const addresses = addressesOf(lab);
+    const victim = lab.nodes[1];
+    const victimAddress = formatAddress(victim);
+    // Killed once the build settings are applied everywhere (the "addslots" step).
+    const progress = (e: { step: string }) => e.step === "addslots" && process.kill(victim.pid!, "SIGKILL");
+    const err = await createCluster({ addresses, replicas: 0, timeoutMs: 2000 }, { progress }).catch((e) => e);
+    expect(err).toMatchObject({ code: "settings_not_restored" });
+    expect(err.message).toContain(victimAddress);
+    expect(err.details).toEqual([expect.objectContaining({ severity: "error", code: "settings_unverified", node: victimAddress })]);
+    for (const a of addresses.filter((x) => x !== victimAddress)) expect(await configOf(client(a))).toEqual(ORIGINAL);
   });
 });
 

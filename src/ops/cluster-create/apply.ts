@@ -12,24 +12,18 @@
  * - Diskless sync waits repl-diskless-sync-delay (5 s) for more replicas: 0 during the build.
  * - Replicas must not start a failover while the cluster forms with a short
  *   timeout: cluster-replica-no-failover yes during the build.
- * All three are restored to their original values before verify.
+ * All three (settings.ts) are restored on every node before verify, also after a
+ * failed or cancelled build, and verify re-reads them.
  */
-import { lookup } from "node:dns/promises";
 import { CancelledError, TimeoutError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
-import { parseAddress } from "../../redis/address.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { ClusterView } from "../../topology/types.js";
 import type { OpContext } from "../progress.js";
 import { milestones, type Milestones } from "./milestones.js";
 import type { CreatePlan } from "./plan.js";
-import { TUNED, type PreflightNode } from "./preflight.js";
-
-export const BUILD_SETTINGS: Record<(typeof TUNED)[number], string> = {
-  "cluster-node-timeout": "500",
-  "repl-diskless-sync-delay": "0",
-  "cluster-replica-no-failover": "yes",
-};
+import type { PreflightNode } from "./preflight.js";
+import { BUILD_SETTINGS } from "./settings.js";
 
 export interface ApplyTimings {
   /** ms from apply start: mesh complete, slots agreed, state ok everywhere, links up, converged. */
@@ -49,23 +43,9 @@ export interface ApplyOutcome {
 const POLL_MS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CLUSTER MEET needs an IP; resolve each host once. */
-async function meetTargets(nodes: PreflightNode[]): Promise<Map<string, { ip: string; port: number; busPort: number }>> {
-  const out = new Map<string, { ip: string; port: number; busPort: number }>();
-  await Promise.all(
-    nodes.map(async (n) => {
-      const { host, port } = parseAddress(n.address);
-      const ip = /^[\d.]+$|:/.test(host) ? host : (await lookup(host)).address;
-      out.set(n.address, { ip, port, busPort: n.busPort });
-    }),
-  );
-  return out;
-}
-
-export async function restoreSettings(pool: NodePool, nodes: PreflightNode[]): Promise<void> {
-  await Promise.allSettled(
-    nodes.map(async (n) => (await pool.get(n.address)).call("CONFIG", "SET", ...TUNED.flatMap((k) => [k, n.settings[k]]))),
-  );
+/** CLUSTER MEET needs an IP: the one preflight's connection reached. */
+function meetTargets(nodes: PreflightNode[]): Map<string, { ip: string; port: number; busPort: number }> {
+  return new Map(nodes.map((n) => [n.address, { ip: n.ip, port: Number(n.address.slice(n.address.lastIndexOf(":") + 1)), busPort: n.busPort }]));
 }
 
 export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool: NodePool, ctx: OpContext, timeoutMs: number): Promise<ApplyOutcome> {
@@ -99,7 +79,7 @@ export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool
 
   if (ctx.signal?.aborted) throw new CancelledError();
   // Phase 2: full mesh, one handshake per pair, all nodes at once.
-  const targets = await meetTargets(nodes);
+  const targets = meetTargets(nodes);
   const meet = async (from: string, to: string[]) => {
     const r = await pool.get(from);
     await Promise.all(to.map((a) => r.call("CLUSTER", "MEET", targets.get(a)!.ip, String(targets.get(a)!.port), String(targets.get(a)!.busPort))));

@@ -1,18 +1,22 @@
 /**
- * cluster create: preflight (read-only refusals) -> plan (pure) -> apply -> verify.
- * Returns only when the cluster is verified: every node re-read, every check run.
+ * cluster create: preflight (read-only refusals) -> plan (pure) -> apply -> restore -> verify.
+ * A dry run stops after the plan, so it refuses exactly what the real run refuses.
+ * Returns only when the cluster is verified: every node re-read, every check run, and
+ * the tuned settings re-read and back at their original values.
  */
-import { VerificationFailedError } from "../../errors.js";
+import { PilotError, VerificationFailedError } from "../../errors.js";
 import { NodePool, type ConnectionOptions } from "../../redis/connection.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { checkCluster } from "../../checks/cluster-checks.js";
+import { listNames } from "../../checks/cluster-members.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { OpContext, ProgressSink } from "../progress.js";
-import { applyCreate, restoreSettings, type ApplyTimings } from "./apply.js";
+import { applyCreate, type ApplyOutcome, type ApplyTimings } from "./apply.js";
 import { milestones } from "./milestones.js";
-import { planCreate, type CreatePlan, type PlanNode } from "./plan.js";
-import { assertNoDuplicateAddresses, assertReplicasCanAuth, preflight } from "./preflight.js";
+import { layout, planCreate, type CreatePlan, type PlanNode } from "./plan.js";
+import { assertNoDuplicateAddresses, assertReplicasCanAuth, preflight, type PreflightNode } from "./preflight.js";
+import { readSettings, restoreSettings, unrestoredSettings } from "./settings.js";
 
 export interface CreateClusterRequest {
   addresses: string[];
@@ -22,6 +26,7 @@ export interface CreateClusterRequest {
   connection?: ConnectionOptions;
   /** address -> zone label, for placement and checks. */
   zones?: Record<string, string>;
+  /** Run the read-only preflight and plan; change nothing. */
   dryRun?: boolean;
   /** Give up (and restore settings) after this long. @default 30000 */
   timeoutMs?: number;
@@ -30,13 +35,15 @@ export interface CreateClusterRequest {
 export interface CreateClusterResult {
   applied: boolean;
   plan: CreatePlan;
+  /** Every node with its id (read by preflight, also in a dry run). */
   nodes: { address: string; id: string }[];
   timings: ApplyTimings & { preflightMs?: number; verifyMs?: number; totalMs: number; polls?: number };
   findings: Finding[];
 }
 
-export function planNodes(addresses: string[], zones: Record<string, string> = {}): PlanNode[] {
-  return addresses.map((a) => ({ address: a, host: parseAddress(a).host, zone: zones[a] }));
+/** Plan input: each node placed by the IP its address reached, so one host written two ways is one host. */
+export function planNodes(nodes: { address: string; ip?: string }[], zones: Record<string, string> = {}): PlanNode[] {
+  return nodes.map((n) => ({ address: n.address, host: n.ip ?? parseAddress(n.address).host, zone: zones[n.address] }));
 }
 
 export { planCreate, formatPlan } from "./plan.js";
@@ -51,56 +58,84 @@ function counted(sink: ProgressSink, total: number): ProgressSink {
   return (e) => sink({ ...e, progress: Math.min(++n, total), total });
 }
 
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Restores the tuned settings on every node and proves it by re-reading them. */
+async function restoreAndReread(pool: NodePool, nodes: PreflightNode[], ctx: OpContext, t0: number): Promise<Finding[]> {
+  const failures = await restoreSettings(pool, nodes);
+  ctx.progress({
+    step: "restore",
+    message: failures.length
+      ? `could not restore the build settings on ${listNames(failures.map((f) => f.address))}: ${failures[0].error}`
+      : "build settings restored to their original values",
+    elapsedMs: Date.now() - t0,
+  });
+  return unrestoredSettings(nodes, await readSettings(pool, nodes), failures);
+}
+
 export async function createCluster(req: CreateClusterRequest, ctx: OpContext): Promise<CreateClusterResult> {
   const t0 = Date.now();
   const addresses = req.addresses.map((a) => formatAddress(parseAddress(a)));
   assertNoDuplicateAddresses(addresses);
-  const plan = planCreate(planNodes(addresses, req.zones), { replicas: req.replicas, masters: req.masters });
-  if (req.dryRun) {
-    return { applied: false, plan, nodes: [], timings: { totalMs: Date.now() - t0 }, findings: [] };
-  }
-  ctx = { ...ctx, progress: counted(ctx.progress, 10 + Object.keys(plan.replicaOf).length) };
+  // Counts are refused before any I/O; placement waits for the IPs preflight reads.
+  layout(addresses.length, { replicas: req.replicas, masters: req.masters });
   const pool = new NodePool(req.connection);
   try {
     const nodes = await preflight(pool, addresses);
+    const plan = planCreate(planNodes(nodes, req.zones), { replicas: req.replicas, masters: req.masters });
     assertReplicasCanAuth(nodes, plan.replicaOf);
     const preflightMs = Date.now() - t0;
-    ctx.progress({ step: "preflight", message: `${nodes.length} nodes reachable, cluster-enabled and empty`, elapsedMs: preflightMs });
-    let outcome;
+    const ids = nodes.map((n) => ({ address: n.address, id: n.id }));
+    const passed = { step: "preflight", message: `${nodes.length} nodes reachable, cluster-enabled and empty`, elapsedMs: preflightMs };
+    if (req.dryRun) {
+      ctx.progress(passed);
+      return { applied: false, plan, nodes: ids, timings: { preflightMs, totalMs: Date.now() - t0 }, findings: [] };
+    }
+    ctx = { ...ctx, progress: counted(ctx.progress, 10 + Object.keys(plan.replicaOf).length) };
+    ctx.progress(passed);
+    let outcome: ApplyOutcome | undefined;
+    let failure: { err: unknown } | undefined;
     try {
       outcome = await applyCreate(plan, nodes, pool, { ...ctx, progress: (e) => ctx.progress({ ...e, elapsedMs: (e.elapsedMs ?? 0) + preflightMs }) }, req.timeoutMs ?? 30_000);
-    } finally {
-      await restoreSettings(pool, nodes);
+    } catch (err) {
+      failure = { err };
     }
-    ctx.progress({ step: "restore", message: "build settings restored to their original values", elapsedMs: Date.now() - t0 });
+    // Restore whatever happened: a failed or cancelled build must not leave a 500 ms node timeout behind.
+    const settingFindings = await restoreAndReread(pool, nodes, ctx, t0);
+    if (failure) {
+      const first = settingFindings.find((f) => f.severity === "error");
+      if (!first) throw failure.err;
+      throw new PilotError("settings_not_restored", `${messageOf(failure.err)} Restoring the build settings failed too: ${first.message}`, `${first.next} Then run cluster_check.`, settingFindings);
+    }
     const tv = Date.now();
     const view = await readClusterView(addresses, { pool, zones: req.zones });
     const replicasPerMaster = Math.min(...plan.masters.map((m) => m.replicas.length));
-    const findings = checkCluster(view, { replicasPerMaster, expectedNodes: addresses.length });
-    const idOf = Object.fromEntries(nodes.map((n) => [n.address, n.id]));
-    const still = milestones(view, plan, idOf);
-    if (!still.done) {
+    const findings = [...settingFindings, ...checkCluster(view, { replicasPerMaster, expectedNodes: addresses.length })];
+    const idOf = Object.fromEntries(ids.map((n) => [n.address, n.id]));
+    if (!milestones(view, plan, idOf).done) {
       findings.push({ severity: "error", code: "build_regressed", message: "The cluster no longer matches the plan after the build settings were restored.", next: "Run cluster_check and compare with the plan." });
     }
     const verifyMs = Date.now() - tv;
     ctx.progress({ step: "verify", message: `${findings.filter((f) => f.severity === "error").length} error(s), ${findings.filter((f) => f.severity === "warning").length} warning(s)`, elapsedMs: Date.now() - t0 });
     if (hasErrors(findings)) {
-      throw new VerificationFailedError(`The cluster was built but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
+      findings.sort((a, b) => Number(b.severity === "error") - Number(a.severity === "error"));
+      throw new VerificationFailedError(`The cluster was built but did not verify: ${findings[0].message}`, findings);
     }
     const shift = (ms?: number) => (ms === undefined ? undefined : ms + preflightMs);
+    const done = outcome as ApplyOutcome;
     return {
       applied: true,
       plan,
-      nodes: nodes.map((n) => ({ address: n.address, id: n.id })),
+      nodes: ids,
       timings: {
         preflightMs,
-        meshMs: shift(outcome.timings.meshMs),
-        slotsMs: shift(outcome.timings.slotsMs),
-        readyMs: shift(outcome.timings.readyMs),
-        linksMs: shift(outcome.timings.linksMs),
-        convergedMs: shift(outcome.timings.convergedMs),
+        meshMs: shift(done.timings.meshMs),
+        slotsMs: shift(done.timings.slotsMs),
+        readyMs: shift(done.timings.readyMs),
+        linksMs: shift(done.timings.linksMs),
+        convergedMs: shift(done.timings.convergedMs),
         verifyMs,
-        polls: outcome.polls,
+        polls: done.polls,
         totalMs: Date.now() - t0,
       },
       findings,

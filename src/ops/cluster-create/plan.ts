@@ -161,8 +161,14 @@ function planSteps(masters: PlannedMaster[], nodeCount: number): PlanStep[] {
   ];
 }
 
-/** A printable plan, for --dry-run and summaries. */
-export function formatPlan(plan: CreatePlan): string {
+/** What formatPlan needs: a CreatePlan, or a cluster_create tool output. */
+export interface PrintablePlan {
+  masters: { address: string; slots: SlotRange[]; replicas: string[] }[];
+  warnings: string[];
+}
+
+/** A printable plan, one line per master: the CLI's --dry-run output and the cluster_create summary. */
+export function formatPlan(plan: PrintablePlan): string {
   const lines = plan.masters.map(
     (pm, i) =>
       `M${i + 1} ${pm.address} slots ${pm.slots.map((s) => `${s.start}-${s.end}`).join(",")} (${pm.slots.reduce((a, s) => a + s.end - s.start + 1, 0)})` +

@@ -2,12 +2,15 @@
  * cluster create, step 0: look before touching. Reads every node once and refuses,
  * with a typed error and before any change, a node that is unreachable, refuses our
  * password, is not cluster-enabled, holds keys or slots, knows other nodes, or is
- * listed twice (by address, or by node id under two addresses).
+ * listed twice (by address, or by node id under two addresses). Also records the IP each
+ * address reached, so the plan treats "localhost:7000" and "127.0.0.1:7001" as one host.
  */
+import { lookup } from "node:dns/promises";
 import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError, PilotError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { parseAddress } from "../../redis/address.js";
 import { parseClusterInfo, parseInfo } from "../../redis/parse-info.js";
+import { socketIp } from "../../topology/read-cluster-view.js";
 
 /** Settings apply() lowers for the build and restores afterwards. */
 export const TUNED = ["cluster-node-timeout", "repl-diskless-sync-delay", "cluster-replica-no-failover"] as const;
@@ -16,6 +19,8 @@ export type TunedSetting = (typeof TUNED)[number];
 export interface PreflightNode {
   address: string;
   host: string;
+  /** The IP the address reached: the socket's peer address (CLUSTER MEET needs an IP too). */
+  ip: string;
   id: string;
   configEpoch: number;
   /** Cluster bus port (cluster-port, else port + 10000). */
@@ -60,10 +65,12 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
   for (let i = 0; i + 1 < pairs.length; i += 2) got[pairs[i]] = pairs[i + 1];
   const settings = Object.fromEntries(TUNED.map((k) => [k, got[k]])) as Record<TunedSetting, string>;
   const { host, port } = parseAddress(address);
+  const ip = socketIp(r.stream?.remoteAddress) ?? (await lookup(host)).address;
   const busPort = Number(got["cluster-port"]) > 0 ? Number(got["cluster-port"]) : port + 10000;
   return {
     address,
     host,
+    ip,
     id: String(myid),
     configEpoch: ci.myEpoch ?? 0,
     busPort,
