@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { createCluster } from "../../src/ops/cluster-create/index.js";
+import { createCluster, formatPlan } from "../../src/ops/cluster-create/index.js";
 import { dryRunField, findingSchema, stepSchema, targetFields } from "../common.js";
 import { defineTool } from "../tool.js";
 
@@ -35,11 +35,8 @@ export const clusterCreate = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize(out) {
     const replicas = out.masters.reduce((a, m) => a + m.replicas.length, 0);
-    const plan = out.masters
-      .map((m, i) => `  M${i + 1} ${m.address} slots ${m.slots.map((s) => `${s.start}-${s.end}`).join(",")} (${m.slotCount})${m.replicas.length ? ` <- ${m.replicas.join(", ")}` : ""}`)
-      .concat(out.warnings.map((w) => `  warning: ${w}`))
-      .join("\n");
-    if (!out.applied) return `Dry run: would create ${out.masters.length} masters with ${replicas} replicas.\n${plan}`;
+    const plan = formatPlan(out).replace(/^/gm, "  ");
+    if (!out.applied) return `Dry run: preflight passed on ${out.nodes.length} nodes; would create ${out.masters.length} masters with ${replicas} replicas, changing nothing.\n${plan}`;
     const t = out.timings;
     const warnings = out.findings.filter((f) => f.severity === "warning").length;
     return (
