@@ -1,5 +1,9 @@
-/** `redis-pilot cluster create|check|info`, named like redis-cli --cluster's verbs. */
+/**
+ * `redis-pilot cluster create|check|info`, named like redis-cli --cluster's verbs, with
+ * redis-cli's credential options for bare HOST:PORT nodes (see credentials.ts).
+ */
 import type { Command } from "commander";
+import { addCredentialOptions, connectionFromFlags, guardPasswordFlag, type CredentialFlags } from "./credentials.js";
 import { runToolCli } from "./run-tool.js";
 
 const int = (v: string) => {
@@ -15,11 +19,16 @@ function targetArgs(nodes: string[], opts: { lab?: string; target?: string }): R
   return { nodes };
 }
 
+function connection(o: CredentialFlags) {
+  guardPasswordFlag(o);
+  return connectionFromFlags(o);
+}
+
 export function register(program: Command): void {
   const cluster = program.command("cluster").description("Redis Cluster: create, check, info");
   const global = () => program.opts<{ config?: string }>();
 
-  cluster
+  const create = cluster
     .command("create")
     .description("create a cluster from empty cluster-enabled nodes; returns when verified")
     .argument("[nodes...]", "HOST:PORT of each node")
@@ -28,41 +37,41 @@ export function register(program: Command): void {
     .option("--replicas <n>", "replicas per master", int, 1)
     .option("--masters <n>", "number of masters (default: nodes / (replicas + 1))", int)
     .option("--timeout <ms>", "give up after this long", int)
-    .option("--dry-run", "print the plan and change nothing")
+    .option("--dry-run", "run the read-only preflight, print the plan, change nothing")
     .option("--yes", "do not ask for confirmation")
-    .option("--json", "print the structured result")
-    .action(async (nodes: string[], o) => {
-      process.exitCode = await runToolCli(
-        "cluster_create",
-        { ...targetArgs(nodes, o), replicas: o.replicas, masters: o.masters, timeoutMs: o.timeout, dryRun: o.dryRun },
-        { json: o.json, yes: o.yes, config: global().config, exitCode: (out) => (out.applied && !out.ok ? 1 : 0) },
-      );
-    });
+    .option("--json", "print the structured result");
+  addCredentialOptions(create).action(async (nodes: string[], o) => {
+    process.exitCode = await runToolCli(
+      "cluster_create",
+      { ...targetArgs(nodes, o), replicas: o.replicas, masters: o.masters, timeoutMs: o.timeout, dryRun: o.dryRun },
+      { json: o.json, yes: o.yes, config: global().config, connection: connection(o), exitCode: (out) => (out.applied && !out.ok ? 1 : 0) },
+    );
+  });
 
-  cluster
+  const check = cluster
     .command("check")
     .description("check slots, agreement, open slots, failures, replication and placement")
     .argument("[nodes...]", "HOST:PORT of one or more nodes (peers are discovered)")
     .option("--lab <name>", "check a lab")
     .option("--target <name>", "check a target from the config file")
     .option("--replicas <n>", "wanted replicas per master", int)
-    .option("--json", "print the structured result")
-    .action(async (nodes: string[], o) => {
-      process.exitCode = await runToolCli(
-        "cluster_check",
-        { ...targetArgs(nodes, o), replicasPerMaster: o.replicas },
-        { json: o.json, config: global().config, exitCode: (out) => (out.ok ? 0 : 1) },
-      );
-    });
+    .option("--json", "print the structured result");
+  addCredentialOptions(check).action(async (nodes: string[], o) => {
+    process.exitCode = await runToolCli(
+      "cluster_check",
+      { ...targetArgs(nodes, o), replicasPerMaster: o.replicas },
+      { json: o.json, config: global().config, connection: connection(o), exitCode: (out) => (out.ok ? 0 : 1) },
+    );
+  });
 
-  cluster
+  const info = cluster
     .command("info")
     .description("per-node summary: role, slots, keys, replication")
     .argument("[nodes...]", "HOST:PORT of one or more nodes")
     .option("--lab <name>", "a lab")
     .option("--target <name>", "a target from the config file")
-    .option("--json", "print the structured result")
-    .action(async (nodes: string[], o) => {
-      process.exitCode = await runToolCli("cluster_info", targetArgs(nodes, o), { json: o.json, config: global().config });
-    });
+    .option("--json", "print the structured result");
+  addCredentialOptions(info).action(async (nodes: string[], o) => {
+    process.exitCode = await runToolCli("cluster_info", targetArgs(nodes, o), { json: o.json, config: global().config, connection: connection(o) });
+  });
 }

@@ -3,6 +3,7 @@
  * registry, so the CLI validates and confirms exactly like MCP and the agent do.
  */
 import { InvalidArgumentError, type Command } from "commander";
+import { ValidationError } from "../errors.js";
 import { runToolCli, type CliRunOptions } from "./run-tool.js";
 
 interface NodeLine {
@@ -51,6 +52,14 @@ function toInt(value: string): number {
   return n;
 }
 
+/** The lab password from an environment variable: a password on argv would show in ps. */
+function passwordFrom(envVar: string | undefined): string | undefined {
+  if (envVar === undefined) return undefined;
+  const value = process.env[envVar];
+  if (!value) throw new ValidationError(`--password-env names ${envVar}, which is not set or empty.`, `Export ${envVar}=<password> first, or leave out --password-env.`);
+  return value;
+}
+
 async function run(program: Command, tool: string, args: Record<string, unknown>, opts: CliRunOptions): Promise<void> {
   const config = program.opts().config as string | undefined;
   process.exitCode = await runToolCli(tool, args, { config, ...opts });
@@ -67,10 +76,12 @@ export function register(program: Command): void {
     .option("--zones <n>", "spread nodes over this many zones (loopback subnets)", toInt, 1)
     .option("--no-cluster", "start plain (non-cluster) nodes")
     .option("--node-timeout <ms>", "cluster-node-timeout in ms", toInt)
+    .option("--password-env <var>", "set requirepass/masterauth on every node to the value of this environment variable")
     .option("--dry-run", "show what would start; start nothing")
     .option("--json", "print the structured result")
     .action(async (o) => {
-      const args = { name: o.name, nodes: o.nodes, zones: o.zones, cluster: o.cluster, nodeTimeoutMs: o.nodeTimeout, dryRun: o.dryRun };
+      const password = passwordFrom(o.passwordEnv);
+      const args = { name: o.name, nodes: o.nodes, zones: o.zones, cluster: o.cluster, nodeTimeoutMs: o.nodeTimeout, password, dryRun: o.dryRun };
       await run(program, "lab_up", args, { json: o.json, render: renderUp });
     });
 

@@ -10,6 +10,7 @@ import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
 import type { ProgressEvent } from "../ops/progress.js";
 import type { Finding } from "../checks/finding.js";
+import type { ConnectionOptions } from "../redis/connection.js";
 
 export interface CliRunOptions {
   json?: boolean;
@@ -20,6 +21,8 @@ export interface CliRunOptions {
   /** Custom human rendering of a successful output (default: the tool's summary). */
   render?: (output: Record<string, unknown>) => string;
   quiet?: boolean;
+  /** Credentials for bare HOST:PORT nodes (-a / REDISCLI_AUTH, --user, --tls); never printed. */
+  connection?: ConnectionOptions;
 }
 
 function progressLine(e: ProgressEvent): string {
@@ -56,7 +59,7 @@ export async function runToolCli(name: string, args: Record<string, unknown>, op
           if (!opts.json && !opts.quiet) process.stderr.write(progressLine(e) + "\n");
         },
         signal: controller.signal,
-        targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true }),
+        targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true, adhocConnection: opts.connection }),
       },
       confirm: opts.yes ? undefined : askTty,
     });

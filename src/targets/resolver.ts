@@ -2,7 +2,8 @@
  * Resolves what a tool call names (a lab, a config target, or bare addresses) to
  * addresses + connection options, and enforces the mutation policy in one place:
  * labs are mutable; config targets only with allowMutations; bare addresses only when
- * they all belong to a lab, or when the caller is an operator at the CLI.
+ * they all belong to a lab, or when the caller is an operator at the CLI. Bare addresses
+ * take the operator's credentials (CLI -a, --user, --tls) where no lab or target gives any.
  */
 import { readFileSync } from "node:fs";
 import { LabNotFoundError, MutationNotAllowedError, ValidationError } from "../errors.js";
@@ -36,6 +37,14 @@ export interface ResolverOptions {
   config?: PilotConfig;
   /** CLI operator mode: bare addresses typed by the user may be changed. */
   allowAdhocMutations?: boolean;
+  /** Credentials the operator gave for bare addresses (CLI -a / REDISCLI_AUTH, --user, --tls). */
+  adhocConnection?: ConnectionOptions;
+}
+
+/** The lab's or target's own credentials, with the operator's filling only what they leave unset. */
+function withAdhoc(own: ConnectionOptions, adhoc: ConnectionOptions | undefined): ConnectionOptions {
+  const set = Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined));
+  return { ...adhoc, ...set };
 }
 
 function connectionFor(t: TargetConfig): ConnectionOptions {
@@ -111,7 +120,7 @@ export function createResolver(opts: ResolverOptions = {}): TargetResolver {
             addresses,
             // Every lab node's zone, not only the named ones: reads discover the rest as peers.
             zones: Object.fromEntries(own),
-            connection: { password: lab.password },
+            connection: withAdhoc({ password: lab.password }, opts.adhocConnection),
             mutable: true,
           };
         }
@@ -121,12 +130,12 @@ export function createResolver(opts: ResolverOptions = {}): TargetResolver {
         const own = new Set(t.nodes.map((n) => formatAddress(parseAddress(n))));
         if (addresses.some((a) => own.has(a))) {
           if (mutate && !t.allowMutations) throw new MutationNotAllowedError(`Target '${name}'`);
-          return { kind: "target", name, addresses, zones: t.zones ?? {}, connection: connectionFor(t), mutable: t.allowMutations };
+          return { kind: "target", name, addresses, zones: t.zones ?? {}, connection: withAdhoc(connectionFor(t), opts.adhocConnection), mutable: t.allowMutations };
         }
       }
       const mutable = opts.allowAdhocMutations ?? false;
       if (mutate && !mutable) throw new MutationNotAllowedError(`Servers ${addresses.join(", ")} (not a lab or a target)`);
-      return { kind: "nodes", addresses, zones: {}, connection: {}, mutable };
+      return { kind: "nodes", addresses, zones: {}, connection: { ...opts.adhocConnection }, mutable };
     },
   };
 }
