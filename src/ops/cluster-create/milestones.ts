@@ -50,7 +50,9 @@ function seesReplicas(node: NodeView, plan: CreatePlan, idOf: Record<string, str
 export function milestones(view: ClusterView, plan: CreatePlan, idOf: Record<string, string>): Milestones {
   const ids = new Set(Object.values(idOf));
   const all = Object.keys(idOf);
-  const byAddress = new Map(view.nodes.map((n) => [n.address, n]));
+  // Plan address -> node, matched by id: a read that discovers peers may name "localhost:7000" as "127.0.0.1:7000".
+  const byId = new Map(view.nodes.map((n) => [n.self.id, n]));
+  const byAddress = new Map(all.map((a) => [a, byId.get(idOf[a])]));
   const nodes = all.map((a) => byAddress.get(a));
   const present = nodes.every((n) => n !== undefined) && view.unreachable.length === 0;
   const ns = nodes.filter((n): n is NodeView => n !== undefined);
