@@ -96,8 +96,9 @@ export class MutationNotAllowedError extends PilotError {
 }
 
 export class ConfirmationRequiredError extends PilotError {
-  constructor(tool: string) {
-    super("confirmation_required", `${tool} is destructive and was not confirmed.`, "Review the plan, then call again with confirm: true (CLI: --yes).");
+  /** `how` names the front end's way to confirm (MCP and runbooks: confirm: true; the CLI: --yes). */
+  constructor(tool: string, how = `call ${tool} again with confirm: true`) {
+    super("confirmation_required", `${tool} is destructive and was not confirmed.`, `Review the plan, then ${how}.`);
   }
 }
 
@@ -115,14 +116,21 @@ export class TimeoutError extends PilotError {
 }
 
 export class CancelledError extends PilotError {
-  constructor() {
-    super("cancelled", "The operation was cancelled.", "Check the servers with cluster_check before retrying.");
+  constructor(message = "The operation was cancelled.", next = "Check the servers with cluster_check before retrying.") {
+    super("cancelled", message, next);
   }
 }
+
+/** The one sentence for a bug: the first line of what was thrown (zod and others throw many). */
+export function internalMessage(err: unknown): string {
+  const text = (err instanceof Error ? err.message : String(err)).split("\n")[0].trim().replace(/[.:]$/, "");
+  return `Internal error: ${text || "unknown"}.`;
+}
+
+export const REPORT_BUG = "This is a bug in redis-pilot; please report it with the command or call you ran.";
 
 /** One sentence plus the next step, for humans. */
 export function renderError(err: unknown): string {
   if (err instanceof PilotError) return `${err.message} ${err.next}`;
-  const msg = err instanceof Error ? err.message : String(err);
-  return `Internal error: ${msg}. This is a bug in redis-pilot; please report it with the command you ran.`;
+  return `${internalMessage(err)} ${REPORT_BUG}`;
 }

@@ -2,54 +2,24 @@
 // protection (Host, Origin), the body cap, then real sessions through the SDK's
 // Client — progress notifications on a tool call, and a destructive call that the
 // user declines and then accepts through elicitation.
-import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { ElicitRequestSchema, type ElicitResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import type { ElicitResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
-import { CLI, childEnv, textOf } from "./helpers/mcp-client.js";
+import { childEnv, httpClient, startHttpServer, stopHttpServers, textOf } from "./helpers/mcp-client.js";
 
 useTempLabHome();
 const TOKEN = "test-token-0123456789-abcdefghij";
 const LAB = "mcp-http";
-const started: ChildProcess[] = [];
 let url: URL;
 
-interface RunningServer {
-  url: URL;
-  stderr(): string;
-}
-
-/** Starts `mcp --http --port 0` and resolves once it printed where it listens. */
-function startServer(env: Record<string, string>, extraArgs: string[] = []): Promise<RunningServer> {
-  const child = spawn(process.execPath, [CLI, "mcp", "--http", "--port", "0", ...extraArgs], { env, stdio: ["ignore", "ignore", "pipe"] });
-  started.push(child);
-  let err = "";
-  return new Promise((resolve, reject) => {
-    child.stderr!.on("data", (chunk: Buffer) => {
-      err += chunk.toString();
-      const m = /Streamable HTTP on (http:\/\/\S+)/.exec(err);
-      if (m) resolve({ url: new URL(m[1]), stderr: () => err });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${err}`)));
-  });
-}
-
 beforeAll(async () => {
-  const server = await startServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }));
+  const server = await startHttpServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }));
   url = server.url;
   expect(server.stderr()).not.toContain(TOKEN);
 });
 
-afterAll(async () => {
-  for (const child of started.filter((c) => c.exitCode === null)) {
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    child.kill("SIGTERM");
-    await exited;
-  }
-});
+afterAll(stopHttpServers);
 
 interface RawResponse {
   status: number;
@@ -77,19 +47,6 @@ function rawPost(headers: Record<string, string>, body: string | Buffer | Buffer
 
 function initialize(id: number) {
   return { jsonrpc: "2.0", id, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } };
-}
-
-async function httpClient(onElicit?: (message: string) => ElicitResult): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const client = new Client({ name: "redis-pilot-http-test", version: "1" }, onElicit ? { capabilities: { elicitation: {} } } : {});
-  if (onElicit) client.setRequestHandler(ElicitRequestSchema, async (req) => onElicit(req.params.message));
-  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${TOKEN}` } } });
-  await client.connect(transport);
-  return { client, transport };
-}
-
-async function closeClient(c: { client: Client; transport: StreamableHTTPClientTransport }): Promise<void> {
-  await c.transport.terminateSession();
-  await c.client.close();
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -122,7 +79,7 @@ describe("HTTP guard", () => {
   it("generates a token when none is set, prints it once, and accepts it", async () => {
     const env = childEnv();
     delete env.REDIS_PILOT_MCP_TOKEN;
-    const server = await startServer(env);
+    const server = await startHttpServer(env);
     const token = /bearer token \(shown once[^)]*\): (\S+)/.exec(server.stderr())?.[1];
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(server.stderr().split(token!).length - 1).toBe(1);
@@ -131,7 +88,7 @@ describe("HTTP guard", () => {
   });
 
   it("caps live sessions (503 past --max-sessions) and frees a slot on DELETE", async () => {
-    const server = await startServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), ["--max-sessions", "1"]);
+    const server = await startHttpServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), ["--max-sessions", "1"]);
     const first = await rawPost(auth, undefined, server.url);
     expect(first.status).toBe(200);
     const full = await rawPost(auth, undefined, server.url);
@@ -146,6 +103,21 @@ describe("HTTP guard", () => {
     expect((await rawPost(auth, undefined, server.url)).status).toBe(200);
   });
 
+  it("serves the names given with --allowed-host, and no others", async () => {
+    const server = await startHttpServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), ["--allowed-host", "Pilot.Test", "--allowed-host", "proxy.test:443"]);
+    const port = server.url.port;
+    expect((await rawPost({ ...auth, host: `pilot.test:${port}` }, undefined, server.url)).status).toBe(200);
+    expect((await rawPost({ ...auth, host: "proxy.test:443" }, undefined, server.url)).status).toBe(200);
+    expect((await rawPost({ ...auth, host: `evil.example:${port}` }, undefined, server.url)).status).toBe(403);
+    expect((await rawPost({ ...auth, host: `pilot.test:${Number(port) + 1}` }, undefined, server.url)).status).toBe(403);
+  });
+
+  it("refuses an --allowed-host that is not a host name, before listening", async () => {
+    await expect(startHttpServer(childEnv({ REDIS_PILOT_MCP_TOKEN: TOKEN }), ["--allowed-host", "evil.example/x"])).rejects.toThrow(
+      /--allowed-host evil\.example\/x is not a host name .+ Pass the name clients put in the Host header/,
+    );
+  });
+
   it("serves a loopback Origin with the right token", async () => {
     const r = await rawPost({ ...auth, origin: `http://localhost:${url.port}` });
     expect(r.status).toBe(200);
@@ -155,20 +127,20 @@ describe("HTTP guard", () => {
 
 describe("MCP over Streamable HTTP", () => {
   it("lists tools in a session", async () => {
-    const c = await httpClient();
+    const c = await httpClient(url, TOKEN);
     try {
       expect(c.transport.sessionId).toBeTruthy();
       const names = (await c.client.listTools()).tools.map((t) => t.name);
       expect(names).toEqual(expect.arrayContaining(["lab_up", "lab_down", "cluster_check"]));
     } finally {
-      await closeClient(c);
+      await c.close();
     }
   });
 
   it("sends progress, and confirms lab_down through elicitation: declined, then accepted", async () => {
     const asked: string[] = [];
     let answer: ElicitResult = { action: "decline" };
-    const c = await httpClient((message) => {
+    const c = await httpClient(url, TOKEN, (message) => {
       asked.push(message);
       return answer;
     });
@@ -176,7 +148,7 @@ describe("MCP over Streamable HTTP", () => {
       const progress: Progress[] = [];
       const up = await c.client.callTool({ name: "lab_up", arguments: { name: LAB, nodes: 2 } }, undefined, { onprogress: (p) => progress.push(p) });
       expect(up.isError, textOf(up)).toBeFalsy();
-      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.map((p) => [p.progress, p.total])).toEqual([[1, 2], [2, 2]]);
 
       const declined = await c.client.callTool({ name: "lab_down", arguments: { name: LAB } });
       expect(asked).toHaveLength(1);
@@ -194,7 +166,7 @@ describe("MCP over Streamable HTTP", () => {
       expect(accepted.structuredContent).toMatchObject({ name: LAB, dryRun: false });
       expect((await c.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [] });
     } finally {
-      await closeClient(c);
+      await c.close();
     }
   });
 });

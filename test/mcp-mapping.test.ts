@@ -33,8 +33,8 @@ const tool = defineTool({
 
 const refused: InvokeResult = {
   ok: false,
-  error: { code: "confirmation_required", message: "thing_remove is destructive and was not confirmed.", next: "Review the plan, then call again with confirm: true (CLI: --yes)." },
-  summary: "thing_remove is destructive and was not confirmed. Review the plan, then call again with confirm: true (CLI: --yes).",
+  error: { code: "confirmation_required", message: "thing_remove is destructive and was not confirmed.", next: "Review the plan, then call thing_remove again with confirm: true." },
+  summary: "thing_remove is destructive and was not confirmed. Review the plan, then call thing_remove again with confirm: true.",
   durationMs: 1,
   plan: { removed: ["a", "b"], dryRun: true },
 };

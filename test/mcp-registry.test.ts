@@ -10,8 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverDeps } from "../src/mcp/serve.js";
 import { createMcpServer } from "../src/mcp/server.js";
 import { allTools, selectTools } from "../tools/index.js";
+import type { Toolset } from "../tools/tool.js";
 
 const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
+/** Tool names are noun_verb: the toolset's noun, then one verb from this list (docs/mcp.md, "Naming"). */
+const TOOLSET_NOUNS: Record<Toolset, string> = { lab: "lab", cluster: "cluster", replication: "replication", sentinel: "sentinel", drills: "drill", runbook: "runbook" };
+const VERBS = ["up", "down", "list", "status", "create", "check", "info", "fix", "add_node", "remove_node", "reshard", "rebalance", "failover", "run"];
 const UPDATE = process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1";
 
 let client: Client;
@@ -50,9 +54,17 @@ describe("registry invariants", () => {
   describe.each(allTools.map((t) => [t.name, t] as const))("%s", (name, tool) => {
     const wire = () => listed.find((t) => t.name === name)!;
 
-    it("is snake_case, two words at least", () => {
-      expect(name).toMatch(/^[a-z]+(_[a-z]+)+$/);
+    it("is <toolset noun>_<verb>, the verb from the list", () => {
+      const [noun, ...rest] = name.split("_");
+      expect(noun, "the first word names the toolset").toBe(TOOLSET_NOUNS[tool.toolset]);
+      expect(VERBS, `'${rest.join("_")}' is not a listed verb: add it to VERBS if it is one`).toContain(rest.join("_"));
       expect(name.length).toBeLessThanOrEqual(64);
+    });
+
+    it("says openWorldHint exactly when it accepts servers outside the labs (targets or HOST:PORT)", () => {
+      const props = (wire().inputSchema.properties ?? {}) as Record<string, { type?: string }>;
+      // lab_up's `nodes` is a count; the address list is an array.
+      expect(tool.annotations.openWorldHint).toBe(props.target !== undefined || props.nodes?.type === "array");
     });
 
     it("has a title and a description written for a model", () => {

@@ -2,6 +2,7 @@
 // Client spawns the built CLI. One lab cluster is built through tool calls (with
 // progress), checked, read as resources, and torn down; the safety defaults (no
 // confirmation, non-lab targets, --read-only, --toolsets) are seen from the client.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,7 @@ import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
-import { stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
+import { CLI, childEnv, stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
 
 useTempLabHome();
 const LAB = "mcp-stdio";
@@ -100,7 +101,8 @@ describe("redis-pilot mcp over stdio", () => {
   it("refuses lab_down without confirmation, showing the plan and how to confirm", async () => {
     const r = await call("lab_down", { name: LAB });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toContain("call again with confirm: true");
+    expect(textOf(r)).toContain("Review the plan, then call lab_down again with confirm: true.");
+    expect(textOf(r)).not.toContain("--yes");
     expect(textOf(r)).toContain(`Would stop lab ${LAB}: 6 nodes`);
     expect(r.structuredContent).toMatchObject({ name: LAB, dryRun: true });
     expect((await call("cluster_check", { lab: LAB })).structuredContent).toMatchObject({ ok: true });
@@ -132,6 +134,11 @@ describe("redis-pilot mcp over stdio", () => {
     const broken = await stdioClient(["--config", config]);
     try {
       expect((await broken.client.callTool({ name: "lab_list", arguments: {} })).isError).toBeFalsy();
+      // resources/list answers for labs and targets at once: the labs must survive a broken targets file.
+      const uris = (await broken.client.listResources()).resources.map((r) => r.uri);
+      expect(uris).toEqual(expect.arrayContaining([`redis-pilot://lab/${LAB}/topology.json`, `redis-pilot://node/${nodes[0]}/info`]));
+      expect(uris.some((u) => u.startsWith("redis-pilot://target/"))).toBe(false);
+      expect(broken.stderr()).toContain("targets left out of resources/list");
       const check = await broken.client.callTool({ name: "cluster_check", arguments: { lab: LAB } });
       expect(check.isError).toBe(true);
       expect(textOf(check)).toMatch(/broken\.yaml is not valid YAML\/JSON: .+ Fix the syntax and retry\.$/s);
@@ -149,6 +156,7 @@ describe("redis-pilot mcp over stdio", () => {
       expect(tools.map((t) => t.name)).not.toContain("cluster_create");
       const refused = await ro.client.callTool({ name: "lab_down", arguments: { name: LAB, confirm: true } });
       expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(/^No tool named 'lab_down' in this session .+ Use one of lab_status, lab_list, cluster_check, cluster_info\.$/);
     } finally {
       await ro.client.close();
     }
@@ -160,6 +168,29 @@ describe("redis-pilot mcp over stdio", () => {
     } finally {
       await clusterOnly.client.close();
     }
+  });
+
+  it("refuses at start-up a toolset without tools, naming the ones that have tools", () => {
+    const r = spawnSync(process.execPath, [CLI, "mcp", "--toolsets", "sentinel"], { env: childEnv(), encoding: "utf8", input: "" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim()).toBe("error: Toolset sentinel has no tools; the toolsets with tools are lab, cluster. Pick from those, e.g. --toolsets lab,cluster.");
+  });
+
+  it("answers a bad argument with a tool error naming the field and what was allowed", async () => {
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["lab_up", { name: "x", nodes: 100 }, "Invalid argument for lab_up: nodes must be at most 64. Fix nodes and call lab_up again."],
+      ["lab_up", { name: "x", nodes: 2.5 }, "Invalid argument for lab_up: nodes must be a whole number, not a fraction. Fix nodes and call lab_up again."],
+      ["cluster_check", { lab: 7 }, "Invalid argument for cluster_check: lab must be a string, not a number. Fix lab and call cluster_check again."],
+      ["cluster_create", { nodes: ["127.0.0.1:1", 2], replicas: -1 }, "Invalid argument for cluster_create: nodes[1] must be a string, not a number (and 1 more problem). Fix nodes[1] and call cluster_create again."],
+    ];
+    for (const [name, args, text] of cases) {
+      const r = await s.client.callTool({ name, arguments: args });
+      expect(r.isError, name).toBe(true);
+      expect(textOf(r)).toBe(text);
+      expect(r._meta?.["redis-pilot/error"]).toMatchObject({ code: "invalid_input" });
+    }
+    expect((await s.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toMatchObject({ labs: [{ name: LAB }] });
   });
 
   it("accepts confirm: true when the client cannot ask the user", async () => {

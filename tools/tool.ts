@@ -25,7 +25,7 @@ export interface ToolContext {
 }
 
 export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
-  /** snake_case verb_noun, e.g. "cluster_create". */
+  /** snake_case noun_verb: the toolset's noun, then a verb, e.g. "cluster_create", "lab_up" (docs/mcp.md, "Naming"). */
   name: string;
   title: string;
   /** For a model: when to use it, what it changes, what it returns. */

@@ -42,6 +42,7 @@ export function register(program: Command): void {
     .option("--toolsets <names>", `comma-separated toolsets to expose (${Object.keys(TOOLSETS).join(", ")})`, parseToolsets)
     .option("--max-sessions <n>", "HTTP: live sessions at most; idle ones close after 30 minutes", parseCount, 64)
     .option("--token-file <file>", "HTTP bearer token file (default: $REDIS_PILOT_MCP_TOKEN, else one is generated and printed once)")
+    .option("--allowed-host <name>", "HTTP: also serve requests whose Host header names this (repeatable; needed when clients reach a non-loopback --host by name)", (v: string, all: string[]) => [...all, v], [] as string[])
     .action(async function (this: Command) {
       const o = this.optsWithGlobals<{
         http?: boolean;
@@ -52,6 +53,7 @@ export function register(program: Command): void {
         tokenFile?: string;
         config?: string;
         maxSessions: number;
+        allowedHost: string[];
       }>();
       const { serve } = await import("../mcp/serve.js");
       await serve({
@@ -63,6 +65,7 @@ export function register(program: Command): void {
         tokenFile: o.tokenFile,
         configPath: o.config,
         maxSessions: o.maxSessions,
+        allowedHosts: o.allowedHost,
       });
     });
 }

@@ -62,6 +62,7 @@ export async function runToolCli(name: string, args: Record<string, unknown>, op
         targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true, adhocConnection: opts.connection }),
       },
       confirm: opts.yes ? undefined : askTty,
+      confirmHint: () => "rerun with --yes",
     });
     if (!result.ok) {
       if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");

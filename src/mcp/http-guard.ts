@@ -25,11 +25,41 @@ export interface Refusal {
 
 const hostPort = (host: string, port: number) => `${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`.toLowerCase();
 
-/** Loopback names always; the bound address too when it is a specific one (not a wildcard). */
-export function allowedHosts(bindHost: string, port: number): Set<string> {
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$/i;
+
+/**
+ * An --allowed-host value as a Host header reads: "name" (this server's port is added),
+ * "name:port", an IPv6 address bare or in brackets. Undefined when it is none of these.
+ */
+export function allowedHostEntry(value: string, port: number): string | undefined {
+  const v = value.trim().toLowerCase();
+  const bracketed = /^\[([0-9a-f:.]+)\](?::(\d{1,5}))?$/.exec(v);
+  if (bracketed) return `[${bracketed[1]}]:${bracketed[2] ?? port}`;
+  if (/^[0-9a-f:.]+$/.test(v) && (v.match(/:/g) ?? []).length > 1) return hostPort(v, port);
+  const named = /^([^:]+)(?::(\d{1,5}))?$/.exec(v);
+  if (!named || !HOST_NAME.test(named[1]) || (named[2] !== undefined && Number(named[2]) > 65535)) return undefined;
+  return `${named[1]}:${named[2] ?? port}`;
+}
+
+/**
+ * Loopback names always; the bound address too when it is a specific one (not a
+ * wildcard); and every --allowed-host entry (see allowedHostEntry; invalid ones are the
+ * caller's to refuse first).
+ */
+export function allowedHosts(bindHost: string, port: number, extra: readonly string[] = []): Set<string> {
   const names = ["127.0.0.1", "localhost", "::1"];
   if (!["0.0.0.0", "::", ""].includes(bindHost)) names.push(bindHost);
-  return new Set(names.map((h) => hostPort(h, port)));
+  const entries = extra.map((e) => allowedHostEntry(e, port)).filter((e): e is string => e !== undefined);
+  return new Set([...names.map((h) => hostPort(h, port)), ...entries]);
+}
+
+/** What binding a non-loopback address means, for stderr; undefined on loopback. */
+export function exposureWarning(bindHost: string, hosts: ReadonlySet<string>): string | undefined {
+  if (isLoopback(bindHost)) return undefined;
+  return (
+    `warning: listening on ${bindHost}, not loopback; anyone who can reach it and holds the token can use every tool listed. ` +
+    `Only requests whose Host header is one of ${[...hosts].join(", ")} are served: add the name clients connect by with --allowed-host NAME.`
+  );
 }
 
 /** True for http(s) origins on a loopback host; "null" and other schemes are not. */

@@ -23,6 +23,8 @@ export interface HttpOptions {
   /** 0 picks a free port. */
   port: number;
   token: string;
+  /** Host header names served besides loopback and the bind address (--allowed-host). */
+  allowedHosts?: readonly string[];
   maxBodyBytes?: number;
   /** Live sessions at most; more initializes get 503. @default 64 */
   maxSessions?: number;
@@ -32,6 +34,8 @@ export interface HttpOptions {
 
 export interface RunningHttpServer {
   url: string;
+  /** The Host header values served, "host:port". */
+  hosts: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -131,10 +135,11 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  policy = { allowedHosts: allowedHosts(opts.host, port), token: opts.token };
+  policy = { allowedHosts: allowedHosts(opts.host, port, opts.allowedHosts), token: opts.token };
   const shown = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shown}:${port}${MCP_PATH}`,
+    hosts: policy.allowedHosts,
     async close() {
       clearInterval(sweep);
       await Promise.all(sessions.values().map((t) => t.close()));

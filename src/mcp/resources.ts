@@ -7,6 +7,7 @@
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
 import { renderError } from "../errors.js";
+import type { PilotConfig } from "../targets/config.js";
 import type { TargetRef } from "../targets/resolver.js";
 import type { NodeView } from "../topology/types.js";
 import type { ServerDeps } from "./deps.js";
@@ -34,8 +35,22 @@ async function reading(uri: URL, read: () => Promise<ReadResourceResult>): Promi
   }
 }
 
+/**
+ * The config's targets for listing, or none when the file is broken: resources/list
+ * answers for every template at once, so a bad config file must not hide the labs.
+ * Reading a target's resource still fails, with the config error as its sentence.
+ */
+async function listedTargets(deps: ServerDeps): Promise<PilotConfig["targets"]> {
+  try {
+    return (await deps.config()).targets;
+  } catch (err) {
+    process.stderr.write(`redis-pilot mcp: targets left out of resources/list: ${renderError(err)}\n`);
+    return {};
+  }
+}
+
 async function sourceNames(deps: ServerDeps, kind: SourceKind): Promise<string[]> {
-  if (kind === "target") return Object.keys((await deps.config()).targets);
+  if (kind === "target") return Object.keys(await listedTargets(deps));
   const { listLabs } = await import("../lab/store.js");
   // Plain (non-cluster) labs have no cluster topology to show.
   return (await listLabs()).filter((l) => l.spec.cluster).map((l) => l.name);
@@ -46,7 +61,7 @@ async function knownNodes(deps: ServerDeps): Promise<Resource[]> {
   const { listLabs } = await import("../lab/store.js");
   const { formatAddress } = await import("../redis/address.js");
   const labNodes = (await listLabs()).flatMap((l) => l.nodes.map((n) => ({ address: formatAddress(n), owner: `lab ${l.name}` })));
-  const targetNodes = Object.entries((await deps.config()).targets).flatMap(([name, t]) => t.nodes.map((address) => ({ address, owner: `target ${name}` })));
+  const targetNodes = Object.entries(await listedTargets(deps)).flatMap(([name, t]) => t.nodes.map((address) => ({ address, owner: `target ${name}` })));
   return [...labNodes, ...targetNodes].map((n) => ({ uri: nodeInfoUri(n.address), name: `${n.address} INFO (${n.owner})`, mimeType: "text/plain" }));
 }
 

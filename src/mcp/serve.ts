@@ -3,9 +3,9 @@
  * it) or Streamable HTTP. stdout is the stdio channel, so every message for humans goes
  * to stderr, and the HTTP token is printed there once when we generated it.
  */
-import type { Toolset } from "../../tools/tool.js";
+import type { AnyTool, Toolset } from "../../tools/tool.js";
 import { allTools, selectTools } from "../../tools/index.js";
-import { isLoopback } from "../redis/address.js";
+import { ValidationError } from "../errors.js";
 import { createDeps, type ServerDeps } from "./deps.js";
 import { createMcpServer } from "./server.js";
 
@@ -20,12 +20,30 @@ export interface ServeOptions {
   configPath?: string;
   /** HTTP: live sessions at most (default 64). */
   maxSessions?: number;
+  /** HTTP: Host header names served besides loopback and the bind address. */
+  allowedHosts?: string[];
 }
 
 /** After stdin closes, give in-flight replies this long before exiting anyway. */
 const STDIO_EXIT_GRACE_MS = 2000;
 
 const say = (line: string) => process.stderr.write(`redis-pilot mcp: ${line}\n`);
+
+/**
+ * Refuses toolsets that have no tools (yet), so a session never starts empty by a typo
+ * or a toolset still to come: one sentence naming the toolsets that do have tools.
+ */
+export function checkToolsets(requested: readonly string[] | undefined, tools: readonly AnyTool[] = allTools): void {
+  const offered = [...new Set(tools.map((t) => t.toolset))];
+  const empty = (requested ?? []).filter((t) => !offered.includes(t as Toolset));
+  if (requested !== undefined && requested.length === 0) empty.push("(none given)");
+  if (empty.length === 0) return;
+  const one = empty.length === 1;
+  throw new ValidationError(
+    `Toolset${one ? "" : "s"} ${empty.join(", ")} ${one ? "has" : "have"} no tools; the toolsets with tools are ${offered.join(", ")}.`,
+    `Pick from those, e.g. --toolsets ${offered.join(",")}.`,
+  );
+}
 
 export function serverDeps(opts: Pick<ServeOptions, "readOnly" | "toolsets" | "configPath">): ServerDeps {
   return createDeps(selectTools({ readOnly: opts.readOnly, toolsets: opts.toolsets }, allTools), opts.configPath);
@@ -43,12 +61,21 @@ async function serveStdio(deps: ServerDeps): Promise<void> {
 }
 
 async function serveOverHttp(deps: ServerDeps, opts: ServeOptions): Promise<void> {
-  const [{ serveHttp }, { resolveToken, TOKEN_ENV }] = await Promise.all([import("./http.js"), import("./http-token.js")]);
+  const [{ serveHttp }, { resolveToken, TOKEN_ENV }, { allowedHostEntry, exposureWarning }] = await Promise.all([
+    import("./http.js"),
+    import("./http-token.js"),
+    import("./http-guard.js"),
+  ]);
   const { token, source } = resolveToken({ tokenFile: opts.tokenFile });
+  const bad = (opts.allowedHosts ?? []).filter((h) => allowedHostEntry(h, 0) === undefined);
+  if (bad.length) {
+    throw new ValidationError(`--allowed-host ${bad.join(", ")} is not a host name (letters, digits, dots, dashes; optionally :PORT) or IP address.`, "Pass the name clients put in the Host header, e.g. --allowed-host pilot.internal.");
+  }
   // No cold-start budget here: a broken config file should stop the server, not its first call.
   await deps.config();
-  if (!isLoopback(opts.host)) say(`warning: listening on ${opts.host}, not loopback; anyone who can reach it and holds the token can use every tool listed.`);
-  const running = await serveHttp(deps, { host: opts.host, port: opts.port, token, maxSessions: opts.maxSessions });
+  const running = await serveHttp(deps, { host: opts.host, port: opts.port, token, maxSessions: opts.maxSessions, allowedHosts: opts.allowedHosts });
+  const warning = exposureWarning(opts.host, running.hosts);
+  if (warning) say(warning);
   if (source === "generated") {
     say(`bearer token (shown once; set ${TOKEN_ENV} or --token-file to choose your own): ${token}`);
   }
@@ -60,6 +87,7 @@ async function serveOverHttp(deps: ServerDeps, opts: ServeOptions): Promise<void
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
+  checkToolsets(opts.toolsets);
   const deps = serverDeps(opts);
   if (opts.http) return serveOverHttp(deps, opts);
   return serveStdio(deps);

@@ -1,11 +1,23 @@
 /**
- * Registers registry tools on an McpServer. Each call goes through invokeTool (the
- * same validation, confirmation and mutation policy as every front end); this file
- * only maps MCP's request context onto a ToolContext and the result back.
+ * Serves registry tools on an McpServer. We answer tools/list and tools/call ourselves
+ * instead of McpServer.registerTool, because the SDK validates arguments before any
+ * handler runs and answers a bad one with zod's text; here every call, bad arguments
+ * included, goes through invokeTool (the same validation, confirmation and mutation
+ * policy as every front end), so a bad argument reads as one sentence with a next step.
+ * Both handlers exist even when the session has no tools. This file only maps MCP's
+ * request context onto a ToolContext and the result back.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+  type Tool as ListedTool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
 import type { AnyTool } from "../../tools/tool.js";
 import { canElicit, elicitConfirmer } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
@@ -15,6 +27,35 @@ import { toCallToolResult } from "./tool-result.js";
 export const TOOLSET_META_KEY = "redis-pilot/toolset";
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** What tools/list says about a tool: the real zod schemas as JSON Schema (draft 7, as the SDK emits them). */
+export function listedTool(tool: AnyTool): ListedTool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: z.toJSONSchema(tool.input, { target: "draft-7", io: "input" }) as ListedTool["inputSchema"],
+    outputSchema: z.toJSONSchema(tool.output, { target: "draft-7", io: "output" }) as ListedTool["outputSchema"],
+    annotations: { title: tool.title, ...tool.annotations },
+    execution: { taskSupport: "forbidden" },
+    _meta: { [TOOLSET_META_KEY]: tool.toolset },
+  };
+}
+
+function notInSession(name: string, deps: ServerDeps): CallToolResult {
+  const names = deps.tools.map((t) => t.name);
+  return {
+    isError: true,
+    content: [
+      {
+        type: "text",
+        text:
+          `No tool named '${name}' in this session (it is unknown, or left out by --read-only or --toolsets). ` +
+          (names.length ? `Use one of ${names.join(", ")}.` : "This session has no tools; restart the server with other --toolsets."),
+      },
+    ],
+  };
+}
 
 async function callTool(server: McpServer, tool: AnyTool, args: Record<string, unknown>, extra: Extra, deps: ServerDeps): Promise<CallToolResult> {
   // Loaded on the first call, not at start-up, so tools/list answers sooner.
@@ -26,22 +67,19 @@ async function callTool(server: McpServer, tool: AnyTool, args: Record<string, u
     ctx: { progress: progressSink(extra), signal: extra.signal, targets: deps.targets },
     confirm: confirmer?.confirm,
   });
+  // The client that cancelled never reads the result (the SDK drops it): say on stderr how the call ended.
+  if (extra.signal.aborted) process.stderr.write(`redis-pilot mcp: ${tool.name} cancelled by the client: ${result.summary}\n`);
   return toCallToolResult(tool, result, confirmer?.outcome());
 }
 
 export function registerTools(server: McpServer, deps: ServerDeps): void {
-  for (const tool of deps.tools) {
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: { title: tool.title, ...tool.annotations },
-        _meta: { [TOOLSET_META_KEY]: tool.toolset },
-      },
-      (args, extra) => callTool(server, tool, args as Record<string, unknown>, extra, deps),
-    );
-  }
+  server.server.registerCapabilities({ tools: {} });
+  let listed: ListedTool[] | undefined;
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: (listed ??= deps.tools.map(listedTool)) }));
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = deps.tools.find((t) => t.name === request.params.name);
+    if (!tool) return notInSession(request.params.name, deps);
+    // Arguments go to invokeTool as sent: it validates them against the tool's zod input.
+    return callTool(server, tool, request.params.arguments ?? {}, extra, deps);
+  });
 }

@@ -4,10 +4,11 @@
  * validate the output. Errors a user can act on come back as values, bugs as
  * internal errors; nothing here knows which front end called.
  */
-import { z } from "zod";
-import { ConfirmationRequiredError, PilotError, ValidationError, renderError } from "../errors.js";
+import type { z } from "zod";
+import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, internalMessage } from "../errors.js";
 import { log } from "../log.js";
 import type { AnyTool, ToolContext } from "../../tools/tool.js";
+import { describeIssues } from "./input-issue.js";
 
 export interface InvokeOptions {
   ctx: ToolContext;
@@ -16,6 +17,11 @@ export interface InvokeOptions {
    * Undefined when the front end cannot ask: then confirm: true is required.
    */
   confirm?: (question: string, plan: unknown) => Promise<boolean>;
+  /**
+   * How this front end confirms, as the end of "Review the plan, then ...".
+   * @default "call <tool> again with confirm: true" (MCP, agent, runbooks)
+   */
+  confirmHint?: (tool: string) => string;
 }
 
 export interface InvokeError {
@@ -30,38 +36,44 @@ export type InvokeResult =
   | { ok: true; output: Record<string, unknown>; summary: string; durationMs: number }
   | { ok: false; error: InvokeError; summary: string; durationMs: number; plan?: Record<string, unknown> };
 
-function inputError(tool: AnyTool, err: z.ZodError): ValidationError {
-  const issue = err.issues[0];
-  const path = issue.path.length ? issue.path.join(".") : "(input)";
-  return new ValidationError(
-    `Invalid argument ${path} for ${tool.name}: ${issue.message}.`,
-    `Fix ${path} and call ${tool.name} again.`,
-  );
+function inputError(tool: AnyTool, err: z.ZodError, input: unknown): ValidationError {
+  const { field, sentence } = describeIssues(err.issues, input);
+  return new ValidationError(`Invalid argument for ${tool.name}: ${sentence}.`, `Fix ${field} and call ${tool.name} again.`);
+}
+
+/** A tool broke its own output schema (a bug): one line for the user; zod's issues go to the log where thrown. */
+class OutputSchemaError extends Error {}
+
+function outputError(tool: AnyTool, err: z.ZodError, output: unknown): OutputSchemaError {
+  log.error({ issues: err.issues }, `${tool.name}: output does not match its schema`);
+  return new OutputSchemaError(`${tool.name} returned output that breaks its own schema: ${describeIssues(err.issues, output).sentence}`);
 }
 
 function failure(err: unknown, started: number, plan?: Record<string, unknown>): InvokeResult {
   const error: InvokeError =
     err instanceof PilotError
       ? { code: err.code, message: err.message, next: err.next, ...(err.details !== undefined ? { details: err.details } : {}) }
-      : { code: "internal", message: renderError(err), next: "Report this as a bug with the call that caused it." };
-  if (!(err instanceof PilotError)) log.error({ err }, "tool handler failed");
+      : { code: "internal", message: internalMessage(err), next: REPORT_BUG };
+  if (!(err instanceof PilotError) && !(err instanceof OutputSchemaError)) log.error({ err }, "tool handler failed");
   return { ok: false, error, summary: `${error.message} ${error.next}`, durationMs: Date.now() - started, ...(plan ? { plan } : {}) };
 }
 
 export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOptions): Promise<InvokeResult> {
   const started = Date.now();
   const parsed = tool.input.safeParse(rawArgs ?? {});
-  if (!parsed.success) return failure(inputError(tool, parsed.error), started);
+  if (!parsed.success) return failure(inputError(tool, parsed.error, rawArgs ?? {}), started);
   const args = parsed.data as Record<string, unknown>;
   try {
     if (tool.annotations.destructiveHint && !args.dryRun && args.confirm !== true) {
       const plan = (await tool.handler({ ...args, dryRun: true }, opts.ctx)) as Record<string, unknown>;
       const approved = opts.confirm ? await opts.confirm(`${tool.title}: ${tool.summarize(plan)} Proceed?`, plan) : false;
-      if (!approved) return failure(new ConfirmationRequiredError(tool.name), started, plan);
+      if (!approved) return failure(new ConfirmationRequiredError(tool.name, opts.confirmHint?.(tool.name)), started, plan);
     }
     const output = (await tool.handler(args, opts.ctx)) as Record<string, unknown>;
     // Validate what we hand back: a tool that breaks its own schema is a bug, caught here.
-    const checked = tool.output.parse(output) as Record<string, unknown>;
+    const valid = tool.output.safeParse(output);
+    if (!valid.success) throw outputError(tool, valid.error, output);
+    const checked = valid.data as Record<string, unknown>;
     return { ok: true, output: checked, summary: tool.summarize(checked), durationMs: Date.now() - started };
   } catch (err) {
     return failure(err, started);

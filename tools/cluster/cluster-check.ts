@@ -35,7 +35,7 @@ export const clusterCheck = defineTool({
     counts: countsSchema,
     findings: z.array(findingSchema),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   summarize(out) {
     const c = out.counts;
     const errors = out.findings.filter((f) => f.severity === "error").length;

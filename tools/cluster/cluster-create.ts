@@ -32,7 +32,7 @@ export const clusterCreate = defineTool({
     timings: z.record(z.string(), z.number()),
     findings: z.array(findingSchema),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   summarize(out) {
     const replicas = out.masters.reduce((a, m) => a + m.replicas.length, 0);
     const plan = formatPlan(out).replace(/^/gm, "  ");

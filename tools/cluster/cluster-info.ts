@@ -66,7 +66,7 @@ export const clusterInfo = defineTool({
       keys: z.number().int(),
     }),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   summarize(out) {
     const t = out.totals;
     const lines = [`${t.nodes} nodes (${t.masters} masters, ${t.replicas} replicas), ${t.slotsCovered}/${SLOT_COUNT} slots covered, ${t.keys} keys.`];

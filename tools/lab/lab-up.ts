@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineTool } from "../tool.js";
 import { dryRunField } from "../common.js";
-import { labUp as startLab, normalizeSpec, placeNodes } from "../../src/lab/index.js";
+import { labDown as stopLab, labUp as startLab, normalizeSpec, placeNodes } from "../../src/lab/index.js";
 import { isLabReserved } from "../../src/lab/store.js";
-import { LabExistsError } from "../../src/errors.js";
+import { CancelledError, LabExistsError } from "../../src/errors.js";
 import { formatAddress } from "../../src/redis/address.js";
 
 const nodeSchema = z.object({
@@ -55,8 +55,19 @@ export const labUp = defineTool({
       const nodes = placeNodes(s.nodes, s.zones).map((p) => ({ address: p.host, zone: p.zone }));
       return { name: s.name, backend: s.backend, cluster: s.cluster, dryRun: true, nodes };
     }
+    if (ctx.signal.aborted) throw new CancelledError("lab_up was cancelled before starting any node.", "Nothing was started; call lab_up again when needed.");
     const started = Date.now();
-    const state = await startLab(spec, (message) => ctx.progress({ step: "lab", message, elapsedMs: Date.now() - started }));
+    const total = normalizeSpec(spec).nodes;
+    let up = 0;
+    const state = await startLab(spec, (message) => ctx.progress({ step: "lab", message, progress: ++up, total, elapsedMs: Date.now() - started }));
+    // Nodes start all at once and cannot be stopped half-way; a cancel seen by then stops every one of them.
+    if (ctx.signal.aborted) {
+      await stopLab(state.name);
+      throw new CancelledError(
+        `lab_up was cancelled; the ${state.nodes.length} nodes it had started were stopped and lab ${state.name} removed.`,
+        "Nothing is left running; call lab_up again when needed.",
+      );
+    }
     return {
       name: state.name,
       backend: state.backend,
