@@ -1,7 +1,7 @@
 // The checks on real redis-server processes: a clean cluster passes ours and redis-cli's
 // check; then one fault at a time (open slot, uncovered slot, misplaced replica leaving a
-// master without one, a master killed with kill -9) must be flagged, including the faults
-// `redis-cli --cluster check` passes silently.
+// master without one, a silent replication link, a master killed with kill -9) must be
+// flagged, including the faults `redis-cli --cluster check` passes silently.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
@@ -133,9 +133,34 @@ describe("faults on a 3+3 cluster over two zones", () => {
     expect((await redisCliClusterCheck(addresses[0], PASSWORD)).ok).toBe(true);
   });
 
-  it("flags a master killed with kill -9 as unreachable and failing", async () => {
+  it("flags a replica whose link is up but silent (master_last_io_seconds_ago)", async () => {
+    // A replica past its sync (the one moved above may still wait out repl-diskless-sync-delay).
+    const replica = (await read()).nodes.find((n) => n.replication.masterLinkStatus === "up" && n.replication.masterLastIoSecondsAgo! >= 0)!;
+    const master = await node(`${replica.replication.masterHost}:${replica.replication.masterPort}`);
+    const [, period] = (await master.call("CONFIG", "GET", "repl-ping-replica-period")) as string[];
+    // With no writes, the master's pings are all a replica hears: space them out, and judge with a 1 s limit.
+    await master.call("CONFIG", "SET", "repl-ping-replica-period", "60");
+    try {
+      const deadline = Date.now() + 15_000;
+      let silent: Finding | undefined;
+      while (!silent && Date.now() < deadline) {
+        silent = checkCluster(await read(), { maxSilentSeconds: 1 }).find((f) => f.code === "replica_link_silent" && f.node === replica.address);
+        if (!silent) await sleep(100);
+      }
+      expect(silent).toMatchObject({ severity: "warning" });
+      expect(silent!.message).toMatch(new RegExp(`^Replica ${replica.address.replace(/\./g, "\\.")}: link to master .* is up but silent for \\d+ s \\(limit 1 s\\)\\.$`));
+    } finally {
+      await master.call("CONFIG", "SET", "repl-ping-replica-period", period);
+    }
+  });
+
+  it("flags a master killed with kill -9, and still sees its replica in the same zone by the zones map", async () => {
     const view = await read();
-    const victim = view.nodes.find((n) => n.self.role === "master")!;
+    // The replica the placement test moved into its master's zone.
+    const replica = view.nodes.find((n) => n.self.role === "replica" && view.nodes.find((m) => m.self.id === n.self.masterId)?.zone === n.zone)!;
+    const victim = view.nodes.find((n) => n.self.id === replica.self.masterId)!;
+    // No failover: the dead master's replicas must stay its replicas for the placement finding.
+    for (const r of view.nodes.filter((n) => n.self.masterId === victim.self.id)) await (await node(r.address)).call("CONFIG", "SET", "cluster-replica-no-failover", "yes");
     const pid = lab.nodes.find((n) => formatAddress(n) === victim.address)!.pid!;
     process.kill(pid, "SIGKILL");
     pool.forget(victim.address);
@@ -144,6 +169,9 @@ describe("faults on a 3+3 cluster over two zones", () => {
     const flagged = findings.find((f) => f.code === "node_failed" || f.code === "node_pfail")!;
     expect(flagged.node).toBe(victim.address);
     expect(flagged.message).toContain(victim.self.id.slice(0, 8));
+    expect(findings.find((f) => f.code === "replica_same_zone")?.message).toBe(
+      `Replica ${replica.address} is in zone ${replica.zone} with its master ${victim.address}: losing ${replica.zone} loses both.`,
+    );
   });
 });
 
@@ -163,10 +191,8 @@ describe("reading servers that refuse", () => {
     await expect(readClusterView([address], { connection })).rejects.toMatchObject({ code });
   });
 
-  it("a closed port is an UnreachableError, at once", async () => {
-    const t0 = Date.now();
+  it("a closed port is an UnreachableError", async () => {
     await expect(connect("127.0.0.1:1")).rejects.toMatchObject({ code: "unreachable", message: "Cannot reach 127.0.0.1:1: connection refused." });
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it("a node without cluster support is refused with NotClusterEnabledError", async () => {
