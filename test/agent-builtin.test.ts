@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { runAgent, type AgentRun } from "../src/agent/run.js";
 import { renderRun } from "../src/agent/render.js";
-import { listLabs, loadLab } from "../src/lab/index.js";
+import { labUp, listLabs, loadLab } from "../src/lab/index.js";
 import { downAllLabs, useTempLabHome } from "./helpers/env.js";
 
 useTempLabHome();
@@ -65,6 +65,57 @@ describe("built-in planner on the local lab", () => {
     expect(r.steps[0].args).toMatchObject({ nodes });
     expect(r.steps[1].args).toMatchObject({ masters });
     expect(r.verification?.ok).toBe(true);
+  });
+});
+
+describe("built-in planner on a lab that already runs", () => {
+  it("create a cluster in lab demo: cluster_create on its nodes only; again: refused, the lab kept", async () => {
+    await labUp({ name: "demo", nodes: 6 });
+    const dry = await run("create a cluster in lab demo", { dryRun: true });
+    expect(dry.steps.map((s) => [s.tool, s.args])).toEqual([["cluster_create", { lab: "demo", replicas: 1, masters: 3, dryRun: true }]]);
+
+    const r = await run("create a cluster in lab demo");
+    expect(r.outcome, renderRun(r)).toBe("verified");
+    expect(r.steps.map((s) => [s.tool, s.args])).toEqual([["cluster_create", { lab: "demo", replicas: 1, masters: 3 }]]);
+    expect(r.plan).toMatch(/^Plan: cluster_create on lab demo with 3 masters with 1 replica each \(6 nodes\)/);
+    expect(r.labsStarted).toEqual([]);
+
+    const again = await run("create a cluster in lab demo");
+    expect(again.outcome).toBe("refused");
+    expect(again.steps).toEqual([]);
+    expect(again.message).toMatch(/^Lab demo is already in use: 3 nodes already replicate\. Try "check the cluster in lab demo"/);
+    expect(again.cleanup).toEqual([]);
+    expect(await loadLab("demo")).toBeDefined();
+
+    const info = await run("cluster info of lab demo");
+    expect(info.outcome, renderRun(info)).toBe("done");
+    expect(info.steps.map((s) => [s.tool, s.ok])).toEqual([["cluster_info", true]]);
+    expect(info.steps[0].summary).toMatch(/^6 nodes \(3 masters, 3 replicas\), 16384\/16384 slots covered/);
+  });
+
+  it("refuses a lab too small for a cluster, naming its size", async () => {
+    await labUp({ name: "tiny", nodes: 2 });
+    const r = await run("create a cluster in lab tiny");
+    expect(r.outcome).toBe("refused");
+    expect(r.message).toMatch(/^Lab tiny has 2 nodes: a Redis Cluster needs at least 3 masters, so 2 nodes are too few\./);
+    expect(r.steps).toEqual([]);
+  });
+
+  it("list labs, then delete lab demo: lab_down needs confirmation, --yes gives it", async () => {
+    await labUp({ name: "demo", nodes: 1, cluster: false });
+    const list = await run("list labs");
+    expect(list.steps.map((s) => [s.tool, s.ok])).toEqual([["lab_list", true]]);
+    expect(list.steps[0].summary).toMatch(/^demo: 1 node/);
+
+    const unconfirmed = await run("delete lab demo");
+    expect(unconfirmed.outcome).toBe("failed");
+    expect(unconfirmed.steps.map((s) => [s.tool, s.error?.code])).toEqual([["lab_down", "confirmation_required"]]);
+    expect(await loadLab("demo")).toBeDefined();
+
+    const confirmed = await run("delete lab demo", { yes: true });
+    expect(confirmed.outcome, renderRun(confirmed)).toBe("done");
+    expect(confirmed.message).toBe("Stopped lab demo and deleted its data.");
+    expect(await loadLab("demo")).toBeUndefined();
   });
 });
 

@@ -4,7 +4,8 @@
  * redis-server processes underneath: create + check ends verified and the transcript
  * matches; bad arguments come back as is_error and the model recovers; a failing tool,
  * an unknown tool and max_tokens stop honestly; the model cannot confirm for the user;
- * a node killed between steps makes the check fail and the loop stop with the finding.
+ * a node killed between steps makes the check fail and the loop stop with the finding;
+ * a run that simply ends keeps its lab; pause_turn resumes the same assistant turn.
  */
 import { readFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -87,7 +88,9 @@ describe("Claude planner (scripted Messages API)", () => {
     expect(first.body.tools!.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
     for (const t of first.body.tools!) expect(Object.keys((t.input_schema.properties ?? {}) as object)).not.toContain("confirm");
 
-    const calls = readFileSync(run.transcriptPath, "utf8").trim().split("\n").map((l) => JSON.parse(l)).filter((l) => l.type === "call");
+    const lines = readFileSync(run.transcriptPath, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines[0]).toMatchObject({ type: "request", planner: "claude", model: "scripted-model" });
+    const calls = lines.filter((l) => l.type === "call");
     expect(calls.map((c) => [c.tool, c.args, c.ok])).toEqual([
       ["lab_up", { name: "claude", nodes: 6 }, true],
       ["cluster_create", { lab: "claude", replicas: 1, masters: 3 }, true],
@@ -211,5 +214,39 @@ describe("Claude planner (scripted Messages API)", () => {
     // A failed run removes the lab it started (no --keep).
     expect(run.cleanup).toEqual([expect.objectContaining({ lab: "victim", ok: true })]);
     expect(await listLabs()).toEqual([]);
+  });
+
+  it("start a 6-node lab: lab_up then end_turn ends unverified and the lab stays", async () => {
+    const { run } = await runScripted("start a 6-node lab", [
+      reply("tool_use", toolUse("lab_up", { name: "kept", nodes: 6 })),
+      reply("end_turn", text("Lab kept is up with 6 empty nodes.")),
+    ]);
+    expect(run.outcome, renderRun(run)).toBe("unverified");
+    expect(run.cleanup).toEqual([]);
+    expect(run.labsStarted).toEqual(["kept"]);
+    expect((await loadLab("kept"))?.nodes).toHaveLength(6);
+  });
+
+  it("pause_turn: the thread goes back ending in the paused turn, and its continuation joins it", async () => {
+    const { run, fake } = await runScripted("list the labs", [
+      reply("pause_turn", text("Looking at the labs.")),
+      (req) => {
+        const last = req.messages[req.messages.length - 1];
+        if (last.role !== "assistant" || JSON.stringify(last.content) !== JSON.stringify([{ type: "text", text: "Looking at the labs." }])) {
+          throw new Error(`expected the paused assistant turn last: ${JSON.stringify(req.messages)}`);
+        }
+        return reply("tool_use", toolUse("lab_list", {}));
+      },
+      (req) => {
+        const roles = req.messages.map((m) => m.role);
+        if (roles.join(",") !== "user,assistant,user") throw new Error(`expected one assistant turn: ${roles.join(",")}`);
+        const turn = req.messages[1].content as { type: string }[];
+        if (turn.map((b) => b.type).join(",") !== "text,tool_use") throw new Error(`expected text + tool_use in one turn: ${JSON.stringify(turn)}`);
+        return reply("end_turn", text("No labs."));
+      },
+    ]);
+    expect(run.outcome, renderRun(run)).toBe("done");
+    expect(run.message).toBe("No labs.");
+    expect(fake.remaining()).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { runLoop } from "../src/agent/loop.js";
 import type { Planner, PlannerTurn } from "../src/agent/planner.js";
 import { renderArgs } from "../src/agent/render.js";
-import { Transcript, redact, secretValues } from "../src/agent/transcript.js";
+import { Transcript, redact, secretValues, secretsInText } from "../src/agent/transcript.js";
 import { readVerification } from "../src/agent/verification.js";
 import { ValidationError } from "../src/errors.js";
 import type { InvokeResult } from "../src/registry/invoke.js";
@@ -71,6 +71,72 @@ describe("runLoop", () => {
     expect(text).not.toContain("hunter2-pw");
     expect(text).toContain('"password":"[redacted]"');
     expect(renderArgs(r.steps[0].args)).toBe("name=secret nodes=3 password=[redacted] dryRun=true");
+  });
+});
+
+describe("transcript secrets", () => {
+  const lines = (path: string) => readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  it("a password typed into the request never reaches the file or the result", async () => {
+    const path = transcriptFile();
+    const r = await loop(scripted([{ kind: "done", text: "Nothing to do for s3cret-pw." }]), {
+      request: "start a lab with password s3cret-pw",
+      transcript: new Transcript(path),
+    });
+    const text = readFileSync(path, "utf8");
+    expect(text).not.toContain("s3cret-pw");
+    expect(lines(path)[0]).toMatchObject({ type: "request", request: "start a lab with password [redacted]" });
+    expect(r.request).toBe("start a lab with password [redacted]");
+    expect(r.message).toBe("Nothing to do for [redacted].");
+  });
+
+  it("a planner's text is scrubbed of the secrets in the same turn's call arguments", async () => {
+    const path = transcriptFile();
+    const shown: string[] = [];
+    await loop(
+      scripted([
+        { kind: "calls", text: "Starting with hunter3-pw as the lab password.", calls: [{ id: "a", tool: "lab_up", args: { name: "p", nodes: 1, password: "hunter3-pw", dryRun: true } }] },
+        { kind: "done", text: "Done." },
+      ]),
+      { transcript: new Transcript(path), onEvent: (e) => e.type === "planner" && shown.push(e.text) },
+    );
+    expect(readFileSync(path, "utf8")).not.toContain("hunter3-pw");
+    expect(lines(path)[1]).toMatchObject({ type: "planner", text: "Starting with [redacted] as the lab password." });
+    expect(shown).toEqual(["Starting with [redacted] as the lab password."]);
+  });
+
+  it("scrubs ANTHROPIC_AUTH_TOKEN and ANTHROPIC_API_KEY from every record", async () => {
+    const saved = { token: process.env.ANTHROPIC_AUTH_TOKEN, key: process.env.ANTHROPIC_API_KEY };
+    process.env.ANTHROPIC_AUTH_TOKEN = "tok-abcdef-123";
+    process.env.ANTHROPIC_API_KEY = "key-abcdef-456";
+    try {
+      const path = transcriptFile();
+      await loop(scripted([{ kind: "done", text: "Credentials tok-abcdef-123 and key-abcdef-456." }]), { transcript: new Transcript(path) });
+      expect(lines(path).at(-1)).toMatchObject({ type: "end", message: "Credentials [redacted] and [redacted]." });
+    } finally {
+      for (const [name, value] of [["ANTHROPIC_AUTH_TOKEN", saved.token], ["ANTHROPIC_API_KEY", saved.key]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
+  it("records the planner's model id in the request record", async () => {
+    const path = transcriptFile();
+    const planner: Planner = { name: "claude", model: "model-x-1", next: async () => ({ kind: "done", text: "ok" }) };
+    await loop(planner, { transcript: new Transcript(path) });
+    expect(lines(path)[0]).toMatchObject({ type: "request", planner: "claude", model: "model-x-1" });
+  });
+
+  it.each([
+    ["create a lab with password hunter2", ["hunter2"]],
+    ["use requirepass=s3cr3t and masterauth: s3cr3t", ["s3cr3t"]],
+    ["the password is 'p@ss word'", ["p@ss word"]],
+    ["API key sk-ant-123, token abc.def.", ["sk-ant-123", "abc.def"]],
+    ["a password-protected lab with auth enabled", []],
+    ["set a password for the lab", []],
+  ])("secretsInText(%j)", (text, expected) => {
+    expect([...secretsInText(text)]).toEqual(expected);
   });
 });
 

@@ -82,19 +82,23 @@ export async function createClaudePlanner(opts: ClaudePlannerOptions): Promise<P
 
   return {
     name: "claude",
+    model: opts.model,
     async next(outcomes): Promise<PlannerTurn> {
       if (outcomes.length) messages.push({ role: "user", content: outcomes.map(toolResult) });
       let reply = await ask();
-      messages.push({ role: "assistant", content: reply.content });
-      // pause_turn: the API paused a long turn; sending the thread back resumes it.
+      const turn: Anthropic.MessageParam = { role: "assistant", content: [...reply.content] };
+      messages.push(turn);
+      // pause_turn: the API paused a long turn. The thread goes back ending in that
+      // assistant turn, and the reply continues it: one assistant message, not two.
       for (let i = 0; reply.stop_reason === "pause_turn" && i < 3; i++) {
         reply = await ask();
-        messages.push({ role: "assistant", content: reply.content });
+        (turn.content as Anthropic.ContentBlock[]).push(...reply.content);
       }
-      const text = textOf(reply.content);
+      const content = turn.content as Anthropic.ContentBlock[];
+      const text = textOf(content);
       switch (reply.stop_reason) {
         case "tool_use": {
-          const calls = reply.content.flatMap((b) => (b.type === "tool_use" ? [{ id: b.id, tool: b.name, args: (b.input ?? {}) as Record<string, unknown> }] : []));
+          const calls = content.flatMap((b) => (b.type === "tool_use" ? [{ id: b.id, tool: b.name, args: (b.input ?? {}) as Record<string, unknown> }] : []));
           return calls.length ? { kind: "calls", calls, text } : { kind: "done", text };
         }
         case "end_turn":

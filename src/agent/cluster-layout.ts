@@ -3,9 +3,14 @@
  * total, zones) into one cluster layout, or a refusal that says why and what would work.
  * A Redis Cluster needs at least 3 masters (failover needs a majority of masters) and
  * the same number of replicas behind every master.
+ *
+ * "N replicas" without "each" is a total when it covers every master at least once
+ * ("3 masters and 6 replicas": 2 each), and per master when it is fewer than the
+ * masters ("3 masters with 1 replica", "4 masters and 2 replicas": that many each),
+ * since a total smaller than the masters could not give every master a replica.
  */
 import { MAX_LAB_NODES } from "../lab/spec.js";
-import { plural, refuse, type ClusterLayout, type Refusal } from "./intent.js";
+import { are, does, plural, refuse, type ClusterLayout, type Refusal } from "./intent.js";
 
 export const MIN_MASTERS = 3;
 
@@ -17,6 +22,8 @@ export interface LayoutCounts {
   /** Replicas in total ("3 masters and 3 replicas"). */
   replicasTotal?: number;
   zones?: number;
+  /** The request asks to survive a node failure: every master needs a replica. */
+  survivesFailure?: boolean;
   /** Whether the nodes are lab nodes (bounded by the lab's size limit). */
   inLab: boolean;
 }
@@ -40,10 +47,14 @@ export function layoutsFor(n: number): { masters: number; replicasPerMaster: num
 
 const options = (n: number): string => layoutsFor(n).map((l) => describe(l.masters, l.replicasPerMaster)).join(" or ");
 
-function fromNodesOnly(n: number, assumed: string[]): Picked | Refusal {
-  const layouts = layoutsFor(n);
+function fromNodesOnly(n: number, survivesFailure: boolean, assumed: string[]): Picked | Refusal {
+  const all = layoutsFor(n);
+  if (all.length === 0) {
+    return refuse("impossible", `A Redis Cluster needs at least ${MIN_MASTERS} masters, so ${plural(n, "node")} ${are(n)} too few.`, "Ask for at least 3 nodes (3 masters), or 6 nodes for 3 masters with 1 replica each.");
+  }
+  const layouts = survivesFailure ? all.filter((l) => l.replicasPerMaster > 0) : all;
   if (layouts.length === 0) {
-    return refuse("impossible", `A Redis Cluster needs at least ${MIN_MASTERS} masters, so ${plural(n, "node")} are too few.`, "Ask for at least 3 nodes (3 masters), or 6 nodes for 3 masters with 1 replica each.");
+    return refuse("impossible", `${plural(n, "node")} cannot survive a node failure: they only make ${options(n)}, and a master that fails needs a replica to take over.`, `Ask for ${2 * MIN_MASTERS} nodes (${describe(MIN_MASTERS, 1)}).`);
   }
   const oneEach = layouts.find((l) => l.replicasPerMaster === 1);
   if (oneEach) {
@@ -63,8 +74,8 @@ function fromMasters(m: number, c: LayoutCounts, assumed: string[]): Picked | Re
       const low = Math.floor(c.replicasTotal / m) * m;
       return refuse(
         "ambiguous",
-        `${plural(c.replicasTotal, "replica")} do not split evenly over ${plural(m, "master")}, and every master gets the same number of replicas.`,
-        `Ask for ${low > 0 ? `${low} or ` : ""}${low + m} replicas in total, or say "${c.replicasTotal} replicas each".`,
+        `${plural(c.replicasTotal, "replica")} ${does(c.replicasTotal)} not split evenly over ${plural(m, "master")}, and every master gets the same number of replicas.`,
+        `Ask for ${low > 0 ? `${low} or ` : ""}${low + m} replicas in total, or say "${plural(c.replicasTotal, "replica")} each".`,
       );
     }
     return checkNodes(m, c.replicasTotal / m, c);
@@ -78,7 +89,7 @@ function fromMasters(m: number, c: LayoutCounts, assumed: string[]): Picked | Re
     const low = Math.max(m, Math.floor(c.nodes / m) * m);
     return refuse(
       "impossible",
-      `${plural(c.nodes, "node")} do not split evenly over ${plural(m, "master")}, and every master gets the same number of replicas.`,
+      `${plural(c.nodes, "node")} ${does(c.nodes)} not split evenly over ${plural(m, "master")}, and every master gets the same number of replicas.`,
       `Ask for ${low} or ${low + m} nodes${layoutsFor(c.nodes).length ? `, or for ${options(c.nodes)} on ${c.nodes} nodes` : ""}.`,
     );
   }
@@ -91,7 +102,7 @@ function checkNodes(m: number, r: number, c: LayoutCounts): Picked | Refusal {
     const alt = layoutsFor(c.nodes);
     return refuse(
       "impossible",
-      `${plural(c.nodes, "node")} cannot hold ${describe(m, r)}: that takes ${need} nodes (${m} masters + ${m * r} replicas).`,
+      `${plural(c.nodes, "node")} cannot hold ${describe(m, r)}: that takes ${need} nodes (${plural(m, "master")} + ${plural(m * r, "replica")}).`,
       `Ask for ${need} nodes${alt.length ? `, or for ${options(c.nodes)} on ${c.nodes} nodes` : ""}.`,
     );
   }
@@ -117,7 +128,15 @@ function fromReplicas(c: LayoutCounts, assumed: string[]): Picked | Refusal {
       `Ask for ${Math.max(MIN_MASTERS, Math.round(c.nodes / (each + 1))) * (each + 1)} nodes${alt.length ? `, or for ${options(c.nodes)} on ${c.nodes} nodes` : ""}.`,
     );
   }
-  return { masters: c.nodes / (each + 1), r: each };
+  const masters = c.nodes / (each + 1);
+  if (masters < MIN_MASTERS) {
+    return refuse(
+      "impossible",
+      `${plural(c.nodes, "node")} with ${plural(each, "replica")} per master make only ${plural(masters, "master")}, and a Redis Cluster needs at least ${MIN_MASTERS}.`,
+      `Ask for ${MIN_MASTERS * (each + 1)} nodes${layoutsFor(c.nodes).length ? `, or for ${options(c.nodes)} on ${c.nodes} nodes` : ""}.`,
+    );
+  }
+  return { masters, r: each };
 }
 
 const tooFewMasters = (m: number): Refusal =>
@@ -127,13 +146,24 @@ const tooFewMasters = (m: number): Refusal =>
     `Ask for 3 masters, e.g. "6 node cluster with 3 masters" (1 replica each).`,
   );
 
-export function resolveClusterLayout(c: LayoutCounts): { layout: ClusterLayout; assumed: string[] } | Refusal {
-  if (c.masters !== undefined && c.masters < MIN_MASTERS) return tooFewMasters(c.masters);
+/** Reads a replica count given without "each" as a total or per master (see the header). */
+function totalOrEach(c: LayoutCounts, assumed: string[]): LayoutCounts {
+  const total = c.replicasTotal;
+  if (!total) return c;
+  const masters = c.masters ?? (c.nodes !== undefined ? c.nodes - total : MIN_MASTERS);
+  if (total >= masters) return c;
+  assumed.push(`${plural(total, "replica")} per master (fewer replicas than masters can only mean per master)`);
+  return { ...c, replicasEach: total, replicasTotal: undefined };
+}
+
+export function resolveClusterLayout(counts: LayoutCounts): { layout: ClusterLayout; assumed: string[] } | Refusal {
+  if (counts.masters !== undefined && counts.masters < MIN_MASTERS) return tooFewMasters(counts.masters);
   const assumed: string[] = [];
+  const c = totalOrEach(counts, assumed);
   let picked: Picked | Refusal;
   if (c.masters !== undefined) picked = fromMasters(c.masters, c, assumed);
   else if (c.replicasEach !== undefined || c.replicasTotal !== undefined) picked = fromReplicas(c, assumed);
-  else if (c.nodes !== undefined) picked = fromNodesOnly(c.nodes, assumed);
+  else if (c.nodes !== undefined) picked = fromNodesOnly(c.nodes, c.survivesFailure ?? false, assumed);
   else {
     assumed.push("3 masters with 1 replica each (the smallest layout that survives a node failure)");
     picked = { masters: MIN_MASTERS, r: 1 };
@@ -141,6 +171,9 @@ export function resolveClusterLayout(c: LayoutCounts): { layout: ClusterLayout; 
   if ("family" in picked) return picked;
   const { masters, r } = picked;
   if (masters < MIN_MASTERS) return tooFewMasters(masters);
+  if (c.survivesFailure && r === 0) {
+    return refuse("impossible", `${describe(masters, 0)} cannot survive a node failure: a master that fails has no replica to take over.`, `Ask for ${describe(masters, 1)} (${masters * 2} nodes).`);
+  }
   const nodes = masters * (1 + r);
   if (c.inLab && nodes > MAX_LAB_NODES) {
     return refuse("impossible", `${describe(masters, r)} takes ${nodes} nodes, more than a lab runs (${MAX_LAB_NODES}).`, `Ask for at most ${MAX_LAB_NODES} nodes.`);

@@ -17,6 +17,10 @@ interface FamilyInfo {
 export const FAMILIES: Record<Family, FamilyInfo> = {
   create_cluster: { doing: "Creating a Redis Cluster", tools: ["lab_up", "cluster_create"] },
   check_cluster: { doing: "Checking a Redis Cluster", tools: ["cluster_check", "lab_list"] },
+  cluster_info: { doing: "Describing a Redis Cluster", tools: ["cluster_info", "lab_list"] },
+  lab_list: { doing: "Listing labs", tools: ["lab_list"] },
+  lab_down: { doing: "Stopping a lab", tools: ["lab_down"] },
+  node_fault: { doing: "Taking a node down (fault injection)", tools: ["lab_fault", "cluster_check"] },
   fix_cluster: { doing: "Fixing a Redis Cluster", tools: ["cluster_fix", "cluster_check"] },
   reshard: { doing: "Resharding", tools: ["cluster_reshard", "cluster_check"] },
   rebalance: { doing: "Rebalancing slots", tools: ["cluster_rebalance", "cluster_check"] },

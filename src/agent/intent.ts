@@ -24,8 +24,13 @@ interface Base {
 }
 
 export type Intent =
-  | (Base & { family: "create_cluster"; layout: ClusterLayout })
+  /** inExistingLab: where.lab names a lab that already runs; the plan uses its nodes. */
+  | (Base & { family: "create_cluster"; layout: ClusterLayout; inExistingLab?: boolean })
   | (Base & { family: "check_cluster" })
+  | (Base & { family: "cluster_info" })
+  | (Base & { family: "lab_list" })
+  | (Base & { family: "lab_down" })
+  | (Base & { family: "node_fault" })
   | (Base & { family: "fix_cluster" })
   | (Base & { family: "rebalance" })
   | (Base & { family: "failover" })
@@ -58,3 +63,7 @@ export const refuse = (reason: Refusal["reason"], message: string, suggestion: s
 });
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** The verb that agrees with a count: are(1) = "is", are(2) = "are"; does(1) = "does", does(2) = "do". */
+export const are = (n: number): string => (n === 1 ? "is" : "are");
+export const does = (n: number): string => (n === 1 ? "does" : "do");

@@ -132,7 +132,9 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
       const i = labsStarted.indexOf(String(result.output.name));
       if (i >= 0) labsStarted.splice(i, 1);
     }
-    if (result.ok && !isDry && isMutating(tool)) mutatedSinceVerified = true;
+    // lab_down proves its own postcondition (it returns once every node process has
+    // exited and the lab's state is gone), so it leaves nothing to verify.
+    if (result.ok && !isDry && isMutating(tool) && tool.name !== "lab_down") mutatedSinceVerified = true;
     if (v) {
       verification = { ...v, step: n, tool: tool.name };
       if (v.ok) mutatedSinceVerified = false;
@@ -140,9 +142,12 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
     return { step, outcome: { call, result } };
   }
 
-  const finish = async (outcome: RunOutcome, message: string): Promise<LoopResult> => {
-    const result: LoopResult = { request: opts.request, planner: opts.planner.name, dryRun, outcome, message, plan, steps, verification, labsStarted, totalMs: Date.now() - started };
-    await opts.transcript.write("end", { outcome, message, verified: outcome === "verified", totalMs: result.totalMs, labsStarted, verification });
+  const { transcript } = opts;
+  const finish = async (outcome: RunOutcome, text: string): Promise<LoopResult> => {
+    const message = transcript.scrub(text);
+    const request = transcript.scrub(opts.request);
+    const result: LoopResult = { request, planner: opts.planner.name, dryRun, outcome, message, plan, steps, verification, labsStarted, totalMs: Date.now() - started };
+    await transcript.write("end", { outcome, message, verified: outcome === "verified", totalMs: result.totalMs, labsStarted, verification });
     return result;
   };
 
@@ -156,21 +161,28 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
     return verification?.ok ? "verified" : "done";
   }
 
-  await opts.transcript.write("request", { request: opts.request, planner: opts.planner.name, dryRun, yes: opts.yes ?? false, maxSteps });
+  // A secret typed into the request is learned before anything is written or printed.
+  transcript.learn(opts.request);
+  const model = opts.planner.model ? { model: opts.planner.model } : {};
+  await transcript.write("request", { request: opts.request, planner: opts.planner.name, ...model, dryRun, yes: opts.yes ?? false, maxSteps });
   let outcomes: CallOutcome[] = [];
   for (;;) {
     let turn: PlannerTurn;
     try {
       turn = await opts.planner.next(outcomes);
     } catch (err) {
-      await opts.transcript.write("planner", { kind: "error", text: renderError(err) });
+      await transcript.write("planner", { kind: "error", text: renderError(err) });
       return finish("failed", renderError(err));
     }
-    const text = turn.text ?? "";
+    // The turn's call arguments (a password for lab_up) and its own words are learned
+    // before its text is written or shown, so a secret in both is scrubbed from both.
+    if (turn.kind === "calls") transcript.learn(turn.calls.map((c) => c.args));
+    transcript.learn(turn.text ?? "");
+    const text = transcript.scrub(turn.text ?? "");
     // Plans show up live; a final answer is the run's message, printed once at the end.
     if (text && turn.kind === "calls") emit({ type: "planner", text });
     plan ??= turn.kind === "calls" && text ? text : undefined;
-    await opts.transcript.write("planner", { kind: turn.kind, text, ...(turn.kind === "calls" ? { calls: turn.calls.map((c) => c.tool) } : {}), ...("reason" in turn ? { reason: turn.reason } : {}) });
+    await transcript.write("planner", { kind: turn.kind, text, ...(turn.kind === "calls" ? { calls: turn.calls.map((c) => c.tool) } : {}), ...("reason" in turn ? { reason: turn.reason } : {}) });
     if (turn.kind !== "calls") {
       const outcome = ending(turn);
       const unverified = outcome === "unverified" ? " The last change was not verified; run the check tool (e.g. cluster_check) before relying on it." : "";
@@ -193,7 +205,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
       steps.push(step);
       outcomes.push(outcome);
       emit({ type: "step", step });
-      await opts.transcript.write("call", { ...step });
+      await transcript.write("call", { ...step });
       if (step.verification && !step.verification.ok) {
         stop = { outcome: "verification_failed", message: `Verification failed at step ${step.n} (${step.tool}): ${step.verification.failure}` };
       }

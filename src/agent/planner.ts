@@ -32,6 +32,8 @@ export type PlannerTurn =
 
 export interface Planner {
   readonly name: "builtin" | "claude";
+  /** The model id, for planners that call one (recorded in the transcript). */
+  readonly model?: string;
   /** First call with no outcomes; then with the outcomes of the previous turn's calls. */
   next(outcomes: CallOutcome[]): Promise<PlannerTurn>;
 }

@@ -2,6 +2,8 @@
  * One agent run, wired: picks the planner (Claude when an API key is set, else the
  * built-in one), runs the loop against the registry in lab-only mutation mode, writes
  * the transcript, and removes the labs a failed run started unless told to keep them.
+ * A run that simply ended (done, even if its last change was not verified) keeps them:
+ * "start a 6-node lab" is such a run, and removing its lab would undo the request.
  */
 import { randomBytes } from "node:crypto";
 import { PilotError } from "../errors.js";
@@ -12,7 +14,7 @@ import { findTool, selectTools } from "../../tools/index.js";
 import type { AnyTool, ToolContext } from "../../tools/tool.js";
 import { loadAgentDefinition } from "./agent-md.js";
 import { createBuiltinPlanner } from "./builtin-planner.js";
-import { runLoop, type LoopEvent, type LoopResult } from "./loop.js";
+import { runLoop, type LoopEvent, type LoopResult, type RunOutcome } from "./loop.js";
 import type { Planner } from "./planner.js";
 import { defaultTranscriptPath, Transcript } from "./transcript.js";
 
@@ -85,6 +87,20 @@ async function choosePlanner(opts: AgentRunOptions): Promise<{ planner: Planner;
   return { planner, tools };
 }
 
+/** Whether a run that ended so removes the labs it started: only a real failure does. */
+export const FAILED_RUN: Record<RunOutcome, boolean> = {
+  verified: false,
+  planned: false,
+  done: false,
+  unverified: false,
+  verification_failed: true,
+  failed: true,
+  refused: true,
+  budget_exhausted: true,
+  // The planner could not go on: the model stopped (max_tokens, refusal) or the user cancelled.
+  stopped: true,
+};
+
 /** A tool context for the run's own lab calls (cleanup, the demo's check): no progress, lab-only. */
 export const quietContext = (): ToolContext => ({ progress: () => {}, signal: new AbortController().signal, targets: createResolver({}) });
 
@@ -121,8 +137,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentRun> {
     signal: opts.signal,
     onEvent: opts.onEvent,
   });
-  const succeeded = ["verified", "done", "planned"].includes(result.outcome);
-  const cleanup = succeeded || opts.keep ? [] : await removeLabs(result.labsStarted, transcript);
+  const cleanup = FAILED_RUN[result.outcome] && !opts.keep ? await removeLabs(result.labsStarted, transcript) : [];
   const removed = new Set(cleanup.filter((c) => c.ok).map((c) => c.lab));
   return { ...result, labsStarted: result.labsStarted.filter((l) => !removed.has(l)), transcriptPath, cleanup };
 }

@@ -1,7 +1,8 @@
 /**
  * The run transcript: one JSON object per line (request, planner turns, each call with
  * its arguments, result summary and timing, the end). Secrets never reach the file:
- * values under secret-looking keys are replaced, and those values (plus the API key)
+ * values under secret-looking keys are replaced, and those values, secrets typed into
+ * the request or a planner's text ("password hunter2"), and the Anthropic credentials
  * are scrubbed from every string, summaries included.
  */
 import { appendFile, mkdir } from "node:fs/promises";
@@ -10,6 +11,12 @@ import { labHome } from "../lab/store.js";
 
 const SECRET_KEY = /pass(?:word)?|secret|token|auth|api[-_]?key|credential/i;
 const REDACTED = "[redacted]";
+/** A secret typed into prose: "password hunter2", "requirepass=s3cret", "token: abc123". */
+const SECRET_IN_TEXT = /\b(?:password|passwd|passphrase|pwd|requirepass|masterauth|auth|secret|token|api[-_ ]?key)(?:\s+(?:is|of|to|as)\s+|\s*[=:]\s*|\s+)(?:(['"`])([^'"`]{3,}?)\1|([^\s'"`,;]{3,}))/gi;
+/** Words that follow "password" in prose without being one ("password set", "auth enabled"). */
+const NOT_A_SECRET = new Set(["and", "are", "for", "the", "with", "set", "from", "that", "this", "not", "none", "enabled", "disabled", "required", "protected", "protection", "authentication", "password", "passwords", "auth", "token", "secret", "file", "env", "variable"]);
+/** Credentials the SDK reads from the environment. */
+const CREDENTIAL_ENV = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
 
 /** Default location: <REDIS_PILOT_HOME>/transcripts/<time>-<id>.jsonl. */
 export function defaultTranscriptPath(id: string, now = new Date()): string {
@@ -25,6 +32,16 @@ export function secretValues(value: unknown, out = new Set<string>()): Set<strin
       if (SECRET_KEY.test(k) && typeof v === "string" && v) out.add(v);
       else secretValues(v, out);
     }
+  }
+  return out;
+}
+
+/** Secrets written into free text (a request, a model's words), as typed. */
+export function secretsInText(text: string, out = new Set<string>()): Set<string> {
+  for (const m of text.matchAll(SECRET_IN_TEXT)) {
+    // A quoted value is taken whole; a bare one loses the punctuation that ends a sentence.
+    const value = m[2] ?? m[3].replace(/[.)\]]+$/, "");
+    if (value.length >= 3 && !NOT_A_SECRET.has(value.toLowerCase())) out.add(value);
   }
   return out;
 }
@@ -51,8 +68,21 @@ export class Transcript {
 
   constructor(readonly path: string) {
     this.ready = mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    const apiKey = process.env.ANTHROPIC_API_KEY;
-    if (apiKey) this.secrets.add(apiKey);
+    for (const name of CREDENTIAL_ENV) {
+      const value = process.env[name];
+      if (value) this.secrets.add(value);
+    }
+  }
+
+  /** Learns secrets before they are written: values under secret keys, and secrets typed into text. */
+  learn(value: unknown): void {
+    if (typeof value === "string") secretsInText(value, this.secrets);
+    else secretValues(value, this.secrets);
+  }
+
+  /** text with every secret learned so far replaced (for what the run prints). */
+  scrub(text: string): string {
+    return redact(text, this.secrets) as string;
   }
 
   /** Appends one record; writes are chained so lines keep their order. */

@@ -38,15 +38,28 @@ const SYNONYMS: [RegExp, string][] = [
   [/\bset[\s-]+up\b|\bsetup\b/g, "setup"],
 ];
 
+/**
+ * Phrases whose numbers are not sizes, rewritten before the nouns are counted:
+ * "on a single machine" says where (a lab is one machine), and a replication factor
+ * counts copies, so factor N means N - 1 replicas per master.
+ */
+const PLACEMENT = /\b(?:on|in|onto) (?:a |the )?(?:1 |same |this |local |my )?(?:machine|host|box|computer|laptop|vm)\b/g;
+const REPLICATION_FACTOR = /\b(?:replication[\s-]+factor|rf)\s*(?:of\s+|is\s+|=\s*)?(\d+)\b/g;
+/** "survive 1 zone failure", "lose 2 nodes": the count names a failure, not a size. */
+const FAILED_COUNT = /\b(\d+) (node|zone|master|replica|shard) (fail\w*|outage\w*|loss|crash\w*|down)\b/g;
+const LOST_COUNT = /\b(los(?:e|es|ing)|loss of|surviv\w*|tolerat\w*|withstand\w*|outliv\w*)( up to)? (\d+) (node|zone|master|replica|shard)\b/g;
+
 /** Lowercase, numbers as digits, canonical nouns, single spaces. */
 export function normalizeRequest(text: string): string {
   let s = text.toLowerCase().replace(/[,;!?()"]+/g, " ").replace(/\.(?!\d)/g, " ");
   s = wordsToDigits(s);
+  s = s.replace(PLACEMENT, " ").replace(REPLICATION_FACTOR, (m, n: string) => (Number(n) >= 1 ? `${Number(n) - 1} replica each` : m));
   for (const [re, word] of SYNONYMS) s = s.replace(re, word);
   // "6-node", "3-master": the hyphen only joins a count to its noun.
   s = s.replace(/(\d)\s*-\s*(?=[a-z])/g, "$1 ");
   // An article before a noun counts one: "a replica", "an extra node", "one master".
   s = s.replace(/\b(?:a|an|another|extra|additional)\s+(?:(?:new|extra|more|additional)\s+)?(replica|node|master|shard|sentinel)\b/g, "1 $1");
   s = s.replace(/\bmulti(?:ple)?[\s-]*zone\b/g, "multizone");
+  s = s.replace(FAILED_COUNT, "$2 $3").replace(LOST_COUNT, "$1$2 $4");
   return s.replace(/\s+/g, " ").trim();
 }
