@@ -46,12 +46,10 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
 /** Connects to one node and resolves once it answers (AUTH done, ready check passed). */
 export async function connect(address: string, opts: ConnectionOptions = {}): Promise<Redis> {
   const { host, port } = parseAddress(address);
-  // Loaded on first connect, not at start-up, and only the single-node client: ioredis's
-  // index also evaluates its Cluster client, about half of its 30-60 ms load, which the
-  // start of `cluster create` (before its first command) and the MCP cold start would pay.
-  const mod = await import("ioredis/built/Redis.js");
-  // ioredis is CommonJS: Node and the esbuild bundle expose the class as default (once or twice wrapped).
-  const RedisClient = ((mod.default as unknown as { default?: typeof Redis }).default ?? mod.default) as typeof Redis;
+  // Loaded on first connect, not at start-up: ioredis costs 30-60 ms, and `redis-pilot mcp` must answer tools/list fast.
+  const mod = await import("ioredis");
+  // ioredis is CommonJS: Node exposes the class as a named export, the esbuild bundle as default.
+  const RedisClient = mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
   const client = new RedisClient({
     host,
     port,
