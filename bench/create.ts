@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
+import { envVariants } from "./node-env.js";
 
 const execFileP = promisify(execFile);
 const arg = (name: string, def: string) => {
@@ -49,11 +50,11 @@ async function redisCliCheckPasses(address: string): Promise<boolean> {
   }
 }
 
-async function measure(cmd: string, args: string[], addresses: string[], replicas: number): Promise<Sample> {
+async function measure(cmd: string, args: string[], addresses: string[], replicas: number, env = process.env): Promise<Sample> {
   const clients = addresses.map((a) => new Redis({ host: a.split(":")[0], port: Number(a.split(":")[1]), lazyConnect: false }));
   await Promise.all(clients.map((c) => c.ping()));
   const t0 = performance.now();
-  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"], env });
   let exitMs = -1;
   const exited = new Promise<void>((resolve) => child.on("exit", () => ((exitMs = performance.now() - t0), resolve())));
   let readyMs = -1;
@@ -77,15 +78,18 @@ async function measure(cmd: string, args: string[], addresses: string[], replica
   return { readyMs, convergedMs, exitMs };
 }
 
-async function run(tool: "redis-pilot" | "redis-cli", size: number, i: number): Promise<Sample> {
-  const name = `bench-${tool === "redis-cli" ? "cli" : "rp"}-${size}-${i}`;
+/** redis-pilot once per environment variant (see node-env.ts), then redis-cli. */
+const TOOLS = [...envVariants().map((v) => ({ name: `redis-pilot${v.label}`, env: v.env })), { name: "redis-cli", env: process.env }];
+
+async function run(tool: (typeof TOOLS)[number], size: number, i: number): Promise<Sample> {
+  const name = `bench-${TOOLS.indexOf(tool)}-${size}-${i}`;
   const lab = await labUp({ name, nodes: size, nodeTimeoutMs: 15000 });
   const addresses = lab.nodes.map((n) => `${n.host}:${n.port}`);
   try {
     await sleep(SETTLE_MS);
-    return tool === "redis-pilot"
-      ? await measure(process.execPath, [CLI, "cluster", "create", ...addresses, "--replicas", "1", "--yes"], addresses, size / 2)
-      : await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], addresses, size / 2);
+    return tool.name === "redis-cli"
+      ? await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], addresses, size / 2)
+      : await measure(process.execPath, [CLI, "cluster", "create", ...addresses, "--replicas", "1", "--yes"], addresses, size / 2, tool.env);
   } finally {
     await labDown(name);
   }
@@ -95,20 +99,23 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (ms: number) => (ms < 0 ? "n/a" : `${(ms / 1000).toFixed(3)} s`).padStart(9);
 
 console.log(`cluster create, ${RUNS} run(s) each, median; nodes started ${SETTLE_MS} ms before timing; node-timeout 15000`);
-console.log(`${"nodes".padEnd(6)}${"tool".padEnd(14)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}   runs (ready/converged)`);
+const WIDTH = Math.max(...TOOLS.map((t) => t.name.length)) + 8;
+console.log(`${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}   runs (ready/converged)`);
 try {
   for (const size of SIZES) {
-    const results: Record<string, Sample[]> = { "redis-pilot": [], "redis-cli": [] };
+    const results: Record<string, Sample[]> = Object.fromEntries(TOOLS.map((t) => [t.name, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (const tool of ["redis-pilot", "redis-cli"] as const) results[tool].push(await run(tool, size, i));
+      for (const tool of TOOLS) results[tool.name].push(await run(tool, size, i));
     }
     const med = (tool: string, k: keyof Sample) => median(results[tool].map((s) => s[k]));
-    for (const tool of ["redis-pilot", "redis-cli"]) {
+    for (const { name: tool } of TOOLS) {
       const runs = results[tool].map((s) => `${(s.readyMs / 1000).toFixed(2)}/${(s.convergedMs / 1000).toFixed(2)}`).join(" ");
-      console.log(`${String(size).padEnd(6)}${tool.padEnd(14)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}   ${runs}`);
+      console.log(`${String(size).padEnd(6)}${tool.padEnd(WIDTH)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}   ${runs}`);
     }
-    const ratio = (k: keyof Sample) => `${(med("redis-cli", k) / med("redis-pilot", k)).toFixed(1)}x`.padStart(9);
-    console.log(`${"".padEnd(6)}${"ratio cli/rp".padEnd(14)}${ratio("readyMs")}  ${ratio("convergedMs")}${ratio("exitMs")}`);
+    for (const { name: tool } of TOOLS.filter((t) => t.name !== "redis-cli")) {
+      const ratio = (k: keyof Sample) => `${(med("redis-cli", k) / med(tool, k)).toFixed(1)}x`.padStart(9);
+      console.log(`${"".padEnd(6)}${`cli / ${tool}`.padEnd(WIDTH)}${ratio("readyMs")}  ${ratio("convergedMs")}${ratio("exitMs")}`);
+    }
   }
 } finally {
   rmSync(process.env.REDIS_PILOT_HOME!, { recursive: true, force: true });

@@ -15,23 +15,24 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { envVariants } from "./node-env.js";
 
 const RUNS = Number(process.argv[2] ?? 15);
 const PLAIN = fileURLToPath(new URL("../src/cli.js", import.meta.url));
 const BUNDLE = fileURLToPath(new URL("../../bin/redis-pilot.cjs", import.meta.url));
-/** Entry points to time; the first is also the server the cluster_check comparison talks to. */
-const ENTRIES: [string, string][] = [
-  ...(existsSync(BUNDLE) ? ([["bundle", BUNDLE]] as [string, string][]) : []),
-  ["tsc output", PLAIN],
-];
 const home = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
 process.env.REDIS_PILOT_HOME = home;
 const env = { ...(process.env as Record<string, string>), REDIS_PILOT_HOME: home };
+/** Entry points to time, with the environment each runs in; the first is also the server the cluster_check comparison talks to. */
+const ENTRIES: [string, string, NodeJS.ProcessEnv][] = [
+  ...(existsSync(BUNDLE) ? envVariants(env).map((v): [string, string, NodeJS.ProcessEnv] => [`bundle${v.label}`, BUNDLE, v.env]) : []),
+  ["tsc output", PLAIN, env],
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(1)} ms`.padStart(10);
 const row = (label: string, xs: number[]) =>
-  console.log(`${label.padEnd(48)} median ${ms(median(xs))}   min ${ms(Math.min(...xs))}   max ${ms(Math.max(...xs))}`);
+  console.log(`${label.padEnd(56)} median ${ms(median(xs))}   min ${ms(Math.min(...xs))}   max ${ms(Math.max(...xs))}`);
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -39,10 +40,10 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, r];
 }
 
-async function spawnClient(cli = ENTRIES[0][1]): Promise<{ client: Client; listMs: number }> {
+async function spawnClient([, cli, env] = ENTRIES[0]): Promise<{ client: Client; listMs: number }> {
   const t0 = performance.now();
   const client = new Client({ name: "bench", version: "1" });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, "mcp"], env }));
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [cli, "mcp"], env: env as Record<string, string> }));
   await client.listTools();
   return { client, listMs: performance.now() - t0 };
 }
@@ -51,7 +52,7 @@ async function spawnClient(cli = ENTRIES[0][1]): Promise<{ client: Client; listM
  * Spawn -> tools/list answered, on the wire: a bare JSON-RPC exchange, so the time is
  * the server's alone (the SDK Client also compiles every output schema on listTools).
  */
-function wireColdStart(cli: string): Promise<number> {
+function wireColdStart([, cli, env]: (typeof ENTRIES)[number]): Promise<number> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [cli, "mcp"], { env, stdio: ["pipe", "pipe", "ignore"] });
   const send = (m: object) => child.stdin.write(JSON.stringify({ jsonrpc: "2.0", ...m }) + "\n");
@@ -72,22 +73,24 @@ function wireColdStart(cli: string): Promise<number> {
 }
 
 async function coldStart(): Promise<void> {
-  const node: number[] = [];
+  const node = envVariants().map(() => [] as number[]);
   const wire = ENTRIES.map(() => [] as number[]);
   const sdk = ENTRIES.map(() => [] as number[]);
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    spawnSync(process.execPath, ["-e", ""]);
-    node.push(performance.now() - t0);
-    for (const [k, [, cli]] of ENTRIES.entries()) {
-      wire[k].push(await wireColdStart(cli));
-      const s = await spawnClient(cli);
+    for (const [k, v] of envVariants().entries()) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ["-e", ""], { env: v.env });
+      node[k].push(performance.now() - t0);
+    }
+    for (const [k, entry] of ENTRIES.entries()) {
+      wire[k].push(await wireColdStart(entry));
+      const s = await spawnClient(entry);
       sdk[k].push(s.listMs);
       await s.client.close();
     }
   }
   console.log(`\ncold start (${RUNS} runs each, interleaved)`);
-  row("node -e '' (spawn to exit)", node);
+  for (const [k, v] of envVariants().entries()) row(`node -e ''${v.label} (spawn to exit)`, node[k]);
   for (const [k, [label]] of ENTRIES.entries()) {
     row(`${label}: spawn -> tools/list answered (raw)`, wire[k]);
     row(`${label}: spawn -> tools/list (SDK Client)`, sdk[k]);
@@ -124,8 +127,8 @@ async function checkOverhead(): Promise<void> {
     row("MCP tools/call over stdio", viaMcp);
     row("invokeTool in-process", viaInvoke);
     row("readClusterView + checkCluster", viaLibrary);
-    console.log(`${"MCP overhead over invokeTool (medians)".padEnd(48)}        ${ms(median(viaMcp) - median(viaInvoke))}`);
-    console.log(`${"MCP overhead over the library (medians)".padEnd(48)}        ${ms(median(viaMcp) - median(viaLibrary))}`);
+    console.log(`${"MCP overhead over invokeTool (medians)".padEnd(56)}        ${ms(median(viaMcp) - median(viaInvoke))}`);
+    console.log(`${"MCP overhead over the library (medians)".padEnd(56)}        ${ms(median(viaMcp) - median(viaLibrary))}`);
     await client.callTool({ name: "lab_down", arguments: { name: lab, confirm: true } });
   } finally {
     await client.close();
