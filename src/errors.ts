@@ -121,9 +121,14 @@ export class CancelledError extends PilotError {
   }
 }
 
+/** What was thrown, as text: an Error's message, anything else stringified. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** The one sentence for a bug: the first line of what was thrown (zod and others throw many). */
 export function internalMessage(err: unknown): string {
-  const text = (err instanceof Error ? err.message : String(err)).split("\n")[0].trim().replace(/[.:]$/, "");
+  const text = errorMessage(err).split("\n")[0].trim().replace(/[.:]$/, "");
   return `Internal error: ${text || "unknown"}.`;
 }
 

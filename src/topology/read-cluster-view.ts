@@ -4,7 +4,7 @@
  * Called in polling loops, so it reuses a NodePool when given one. One bad node never
  * fails the read: it lands in `unreachable`; only "no seed answered" throws.
  */
-import { NotClusterEnabledError, PilotError, UnreachableError, ValidationError } from "../errors.js";
+import { NotClusterEnabledError, PilotError, UnreachableError, ValidationError, errorMessage } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import { BadReplyError } from "../redis/bad-reply.js";
 import { NodePool, toPilotError, type ConnectionOptions } from "../redis/connection.js";
@@ -77,10 +77,6 @@ function byAddress(a: { address: string }, b: { address: string }): number {
   return x.host === y.host ? x.port - y.port : x.host < y.host ? -1 : 1;
 }
 
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export async function readClusterView(seeds: string[], opts: ReadClusterViewOptions = {}): Promise<ClusterView> {
   if (seeds.length === 0) throw new ValidationError("No node address was given to read the cluster from.", "Pass at least one HOST:PORT.");
   const pool = opts.pool ?? new NodePool(opts.connection);
@@ -107,7 +103,7 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
           }
         },
         (err) => {
-          unreachable.push({ address, error: describe(err) });
+          unreachable.push({ address, error: errorMessage(err) });
           if (isSeed) seedErrors.push(err);
         },
       ),
@@ -124,7 +120,7 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
 
   if (nodes.length === 0) {
     const first = seedErrors[0];
-    throw first instanceof PilotError ? first : new UnreachableError(seedAddresses[0], describe(first));
+    throw first instanceof PilotError ? first : new UnreachableError(seedAddresses[0], errorMessage(first));
   }
   // The same node reached under two names (a seed "localhost:7000", a peer "127.0.0.1:7000"): keep one.
   const seen = new Set<string>();

@@ -4,7 +4,7 @@
  * Returns only when the cluster is verified: every node re-read, every check run, and
  * the tuned settings re-read and back at their original values.
  */
-import { PilotError, VerificationFailedError } from "../../errors.js";
+import { PilotError, VerificationFailedError, errorMessage } from "../../errors.js";
 import { NodePool, type ConnectionOptions } from "../../redis/connection.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { checkCluster } from "../../checks/cluster-checks.js";
@@ -58,8 +58,6 @@ function counted(sink: ProgressSink, total: number): ProgressSink {
   return (e) => sink({ ...e, progress: Math.min(++n, total), total });
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /** Restores the tuned settings on every node and proves it by re-reading them. */
 async function restoreAndReread(pool: NodePool, nodes: PreflightNode[], ctx: OpContext, t0: number): Promise<Finding[]> {
   const failures = await restoreSettings(pool, nodes);
@@ -105,7 +103,7 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
     if (failure) {
       const first = settingFindings.find((f) => f.severity === "error");
       if (!first) throw failure.err;
-      throw new PilotError("settings_not_restored", `${messageOf(failure.err)} Restoring the build settings failed too: ${first.message}`, `${first.next} Then run cluster_check.`, settingFindings);
+      throw new PilotError("settings_not_restored", `${errorMessage(failure.err)} Restoring the build settings failed too: ${first.message}`, `${first.next} Then run cluster_check.`, settingFindings);
     }
     const tv = Date.now();
     const view = await readClusterView(addresses, { pool, zones: req.zones });

@@ -5,6 +5,8 @@
  * and the setting, never a silent "restored".
  */
 import type { Finding } from "../../checks/finding.js";
+import { errorMessage } from "../../errors.js";
+import { parseConfigGet } from "../../redis/parse-config.js";
 import type { NodePool } from "../../redis/connection.js";
 import { TUNED, type PreflightNode, type TunedSetting } from "./preflight.js";
 
@@ -22,14 +24,12 @@ export interface RestoreFailure {
 /** What CONFIG GET of the tuned settings gave on one node, or why it could not be read. */
 export type SettingsRead = { values: Partial<Record<TunedSetting, string>> } | { error: string };
 
-const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /** CONFIG SET of the original values on every node; returns the nodes where that failed. */
 export async function restoreSettings(pool: NodePool, nodes: PreflightNode[]): Promise<RestoreFailure[]> {
   const results = await Promise.allSettled(
     nodes.map(async (n) => (await pool.get(n.address)).call("CONFIG", "SET", ...TUNED.flatMap((k) => [k, n.settings[k]]))),
   );
-  return results.flatMap((r, i) => (r.status === "rejected" ? [{ address: nodes[i].address, error: describe(r.reason) }] : []));
+  return results.flatMap((r, i) => (r.status === "rejected" ? [{ address: nodes[i].address, error: errorMessage(r.reason) }] : []));
 }
 
 /** CONFIG GET of the tuned settings on every node, by address. */
@@ -37,12 +37,9 @@ export async function readSettings(pool: NodePool, nodes: PreflightNode[]): Prom
   const reads = await Promise.all(
     nodes.map(async (n): Promise<SettingsRead> => {
       try {
-        const pairs = (await (await pool.get(n.address)).call("CONFIG", "GET", ...TUNED)) as string[];
-        const values: Partial<Record<TunedSetting, string>> = {};
-        for (let i = 0; i + 1 < pairs.length; i += 2) values[pairs[i] as TunedSetting] = String(pairs[i + 1]);
-        return { values };
+        return { values: parseConfigGet(await (await pool.get(n.address)).call("CONFIG", "GET", ...TUNED)) };
       } catch (err) {
-        return { error: describe(err) };
+        return { error: errorMessage(err) };
       }
     }),
   );
