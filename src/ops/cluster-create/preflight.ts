@@ -9,6 +9,7 @@ import { lookup } from "node:dns/promises";
 import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError, PilotError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { parseAddress } from "../../redis/address.js";
+import { parseConfigGet } from "../../redis/parse-config.js";
 import { parseClusterInfo, parseInfo } from "../../redis/parse-info.js";
 import { socketIp } from "../../topology/read-cluster-view.js";
 
@@ -60,9 +61,7 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
   if (Number(dbsize) > 0) throw new NotEmptyError(address, `it holds ${dbsize} key(s)`);
   if (ci.knownNodes > 1) throw new NotEmptyError(address, `it already knows ${ci.knownNodes - 1} other node(s)`);
   if (ci.slotsAssigned > 0) throw new NotEmptyError(address, `it already serves ${ci.slotsAssigned} slot(s)`);
-  const pairs = config as string[];
-  const got: Record<string, string> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) got[pairs[i]] = pairs[i + 1];
+  const got = parseConfigGet(config);
   const settings = Object.fromEntries(TUNED.map((k) => [k, got[k]])) as Record<TunedSetting, string>;
   const { host, port } = parseAddress(address);
   const ip = socketIp(r.stream?.remoteAddress) ?? (await lookup(host)).address;
