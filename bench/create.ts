@@ -7,15 +7,17 @@
  *   converged = every node's CLUSTER NODES shows every replica under a master
  *
  * Both are measured from the moment the command is spawned, by an outside poller.
- * Usage: npm run bench:create -- [--runs N] [--sizes 6,12] [--settle MS]
+ *   1st cmd   = the first SET-CONFIG-EPOCH any node logged (the tool's first round of commands)
+ *   last ok   = the last "Cluster state changed: ok" any node logged
+ *
+ * Usage: npm run bench:create -- [--runs N] [--sizes 6,12] [--settle MS] [--only redis-pilot]
  */
 import { spawn, execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import { envVariants } from "./node-env.js";
 
 const execFileP = promisify(execFile);
 const arg = (name: string, def: string) => {
@@ -25,8 +27,9 @@ const arg = (name: string, def: string) => {
 const RUNS = Number(arg("runs", "3"));
 const SIZES = arg("sizes", "6,12").split(",").map(Number);
 const SETTLE_MS = Number(arg("settle", "3000"));
-const POLL_MS = 5;
-const CLI = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot.cjs");
+const POLL_MS = Number(arg("poll", "5"));
+// The command users run (package.json "bin"): for `cluster` it starts from the V8 startup snapshot.
+const BIN = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot");
 
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
 const { labUp, labDown } = await import("../src/lab/index.js");
@@ -37,6 +40,9 @@ interface Sample {
   readyMs: number;
   convergedMs: number;
   exitMs: number;
+  /** From the nodes' own logs (ms clock, same machine): first SET-CONFIG-EPOCH, last "state changed: ok". */
+  firstCommandMs: number;
+  lastOkMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,10 +56,25 @@ async function redisCliCheckPasses(address: string): Promise<boolean> {
   }
 }
 
-async function measure(cmd: string, args: string[], addresses: string[], replicas: number, env = process.env): Promise<Sample> {
+/**
+ * Where the time went, from each node's redis.log: both tools send CLUSTER SET-CONFIG-EPOCH
+ * in their first round of commands, and each node logs when its cluster state turns ok.
+ * A master turns ok 0.5 s or more after its first command (the rejoin delay), so the time
+ * before that command is the part a tool controls.
+ */
+function fromLogs(nodeDirs: string[], spawnedAt: number): { firstCommandMs: number; lastOkMs: number } {
+  const at = (line: string) => new Date(line.replace(/^\d+:\w /, "").slice(0, 24)).getTime() - spawnedAt;
+  const lines = nodeDirs.flatMap((d) => readFileSync(join(d, "redis.log"), "utf8").split("\n"));
+  const epochs = lines.filter((l) => l.includes("configEpoch set to")).map(at);
+  const oks = lines.filter((l) => l.includes("Cluster state changed: ok")).map(at);
+  return { firstCommandMs: epochs.length ? Math.min(...epochs) : -1, lastOkMs: oks.length ? Math.max(...oks) : -1 };
+}
+
+async function measure(cmd: string, args: string[], addresses: string[], replicas: number, env = process.env): Promise<Omit<Sample, "firstCommandMs" | "lastOkMs"> & { spawnedAt: number }> {
   const clients = addresses.map((a) => new Redis({ host: a.split(":")[0], port: Number(a.split(":")[1]), lazyConnect: false }));
   await Promise.all(clients.map((c) => c.ping()));
   const t0 = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"], env });
   let exitMs = -1;
   const exited = new Promise<void>((resolve) => child.on("exit", () => ((exitMs = performance.now() - t0), resolve())));
@@ -75,11 +96,19 @@ async function measure(cmd: string, args: string[], addresses: string[], replica
   }
   await exited;
   clients.forEach((c) => c.disconnect());
-  return { readyMs, convergedMs, exitMs };
+  return { readyMs, convergedMs, exitMs, spawnedAt };
 }
 
 /** redis-pilot once per environment variant (see node-env.ts), then redis-cli. */
-const TOOLS = [...envVariants().map((v) => ({ name: `redis-pilot${v.label}`, env: v.env })), { name: "redis-cli", env: process.env }];
+// One redis-pilot row: bin/redis-pilot sets NODE_EXTRA_CA_CERTS aside for `cluster` itself
+// (src/redis/extra-ca.ts), so that variable no longer changes its start-up.
+const ALL_TOOLS = [
+  { name: "redis-pilot", env: process.env },
+  { name: "redis-cli", env: process.env },
+];
+// --only redis-pilot: skip redis-cli (and its ratios) for a quick run.
+const ONLY = arg("only", "");
+const TOOLS = ALL_TOOLS.filter((t) => !ONLY || t.name.startsWith(ONLY));
 
 async function run(tool: (typeof TOOLS)[number], size: number, i: number): Promise<Sample> {
   const name = `bench-${TOOLS.indexOf(tool)}-${size}-${i}`;
@@ -87,9 +116,11 @@ async function run(tool: (typeof TOOLS)[number], size: number, i: number): Promi
   const addresses = lab.nodes.map((n) => `${n.host}:${n.port}`);
   try {
     await sleep(SETTLE_MS);
-    return tool.name === "redis-cli"
-      ? await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], addresses, size / 2)
-      : await measure(process.execPath, [CLI, "cluster", "create", ...addresses, "--replicas", "1", "--yes"], addresses, size / 2, tool.env);
+    const m =
+      tool.name === "redis-cli"
+        ? await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], addresses, size / 2)
+        : await measure(BIN, ["cluster", "create", ...addresses, "--replicas", "1", "--yes"], addresses, size / 2, tool.env);
+    return { ...m, ...fromLogs(lab.nodes.map((n) => n.dir), m.spawnedAt) };
   } finally {
     await labDown(name);
   }
@@ -100,7 +131,9 @@ const fmt = (ms: number) => (ms < 0 ? "n/a" : `${(ms / 1000).toFixed(3)} s`).pad
 
 console.log(`cluster create, ${RUNS} run(s) each, median; nodes started ${SETTLE_MS} ms before timing; node-timeout 15000`);
 const WIDTH = Math.max(...TOOLS.map((t) => t.name.length)) + 8;
-console.log(`${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}   runs (ready/converged)`);
+console.log(
+  `${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}${"1st cmd".padStart(10)}${"last ok".padStart(10)}   runs (ready/converged)`,
+);
 try {
   for (const size of SIZES) {
     const results: Record<string, Sample[]> = Object.fromEntries(TOOLS.map((t) => [t.name, []]));
@@ -110,9 +143,10 @@ try {
     const med = (tool: string, k: keyof Sample) => median(results[tool].map((s) => s[k]));
     for (const { name: tool } of TOOLS) {
       const runs = results[tool].map((s) => `${(s.readyMs / 1000).toFixed(2)}/${(s.convergedMs / 1000).toFixed(2)}`).join(" ");
-      console.log(`${String(size).padEnd(6)}${tool.padEnd(WIDTH)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}   ${runs}`);
+      const logs = `${fmt(med(tool, "firstCommandMs")).padStart(10)}${fmt(med(tool, "lastOkMs")).padStart(10)}`;
+      console.log(`${String(size).padEnd(6)}${tool.padEnd(WIDTH)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}${logs}   ${runs}`);
     }
-    for (const { name: tool } of TOOLS.filter((t) => t.name !== "redis-cli")) {
+    for (const { name: tool } of TOOLS.filter((t) => t.name !== "redis-cli" && results["redis-cli"])) {
       const ratio = (k: keyof Sample) => `${(med("redis-cli", k) / med(tool, k)).toFixed(1)}x`.padStart(9);
       console.log(`${"".padEnd(6)}${`cli / ${tool}`.padEnd(WIDTH)}${ratio("readyMs")}  ${ratio("convergedMs")}${ratio("exitMs")}`);
     }

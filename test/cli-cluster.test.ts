@@ -1,5 +1,5 @@
 /**
- * The cluster verbs of the built CLI (bin/redis-pilot.cjs), run the way an operator runs
+ * The cluster verbs of the built CLI (bin/redis-pilot, from its startup snapshot), run the way an operator runs
  * them on servers redis-pilot knows nothing about: bare HOST:PORT nodes of a
  * password-protected lab, credentials from REDISCLI_AUTH (or -a). The CLI runs with an
  * empty lab home, so it cannot take the password from the lab's state. One lab for the
@@ -17,7 +17,7 @@ import { loadLab } from "../src/lab/index.js";
 import type { LabState } from "../src/lab/types.js";
 import { formatAddress } from "../src/redis/address.js";
 import { parseClusterNodes } from "../src/redis/parse-cluster-nodes.js";
-import { CLI } from "./helpers/cli.js";
+import { BIN } from "./helpers/cli.js";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 
@@ -35,7 +35,7 @@ interface CliResult {
 function cli(args: string[], env: Record<string, string> = {}, home = operatorHome): Promise<CliResult> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "REDISCLI_AUTH" && !k.startsWith("ANTHROPIC_")));
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...base, REDIS_PILOT_HOME: home, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(BIN, args, { env: { ...base, REDIS_PILOT_HOME: home, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       expect(stdout + stderr).not.toContain(PASSWORD);
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });

@@ -7,6 +7,7 @@ import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { Redis } from "ioredis";
 import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
 import { formatAddress, parseAddress } from "./address.js";
+import { withDeferredExtraCa } from "./extra-ca.js";
 
 export interface ConnectionOptions {
   username?: string;
@@ -43,19 +44,27 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
   return err;
 }
 
+/**
+ * The ioredis client class, loaded on first use, not at start-up: evaluating ioredis
+ * costs 40-50 ms, and `redis-pilot mcp` must answer tools/list fast. The startup
+ * snapshot (src/cli/snapshot.ts) calls this at build time instead.
+ */
+export async function loadRedisClient(): Promise<typeof Redis> {
+  const mod = await import("ioredis");
+  // ioredis is CommonJS: Node exposes the class as a named export, the esbuild bundle as default.
+  return mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
+}
+
 /** Connects to one node and resolves once it answers (AUTH done, ready check passed). */
 export async function connect(address: string, opts: ConnectionOptions = {}): Promise<Redis> {
   const { host, port } = parseAddress(address);
-  // Loaded on first connect, not at start-up: ioredis costs 30-60 ms, and `redis-pilot mcp` must answer tools/list fast.
-  const mod = await import("ioredis");
-  // ioredis is CommonJS: Node exposes the class as a named export, the esbuild bundle as default.
-  const RedisClient = mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
+  const RedisClient = await loadRedisClient();
   const client = new RedisClient({
     host,
     port,
     username: opts.username,
     password: opts.password,
-    tls: opts.tls,
+    tls: withDeferredExtraCa(opts.tls),
     lazyConnect: true,
     connectTimeout: opts.connectTimeoutMs ?? 2000,
     commandTimeout: opts.commandTimeoutMs ?? 5000,

@@ -100,14 +100,21 @@ interface Shard {
 function assignRound(shards: Shard[], free: PlanNode[], warnings: string[]): PlanNode[] {
   let pending = [...shards];
   while (pending.length && free.length) {
-    const members = (s: Shard) => [s.master, ...s.replicas];
-    const best = (s: Shard) => Math.min(...free.map((n) => cost(s.master, members(s), n)));
-    const ideal = (s: Shard) => free.filter((n) => cost(s.master, members(s), n) === best(s));
-    const shard = pending.reduce((a, b) => (ideal(b).length < ideal(a).length ? b : a));
+    // Each pending shard's cheapest candidates, computed once per pick (this runs before
+    // the first ADDSLOTSRANGE, so it must stay well under a millisecond for 12 nodes).
+    const ideal = new Map<Shard, Set<PlanNode>>();
+    for (const s of pending) {
+      const costs = free.map((n) => cost(s.master, [s.master, ...s.replicas], n));
+      const best = Math.min(...costs);
+      ideal.set(s, new Set(free.filter((_, i) => costs[i] === best)));
+    }
+    const shard = pending.reduce((a, b) => (ideal.get(b)!.size < ideal.get(a)!.size ? b : a));
     const others = pending.filter((s) => s !== shard);
-    const left = (z: string) => free.filter((n) => zoneOf(n) === z).length;
-    const demand = (n: PlanNode) => others.filter((s) => ideal(s).includes(n)).length;
-    const node = ideal(shard).reduce((a, b) => (demand(b) < demand(a) || (demand(b) === demand(a) && left(zoneOf(b)) > left(zoneOf(a))) ? b : a));
+    const left = new Map<string, number>();
+    for (const n of free) left.set(zoneOf(n), (left.get(zoneOf(n)) ?? 0) + 1);
+    const demand = new Map(free.map((n) => [n, others.filter((s) => ideal.get(s)!.has(n)).length]));
+    const better = (a: PlanNode, b: PlanNode) => demand.get(b)! < demand.get(a)! || (demand.get(b) === demand.get(a) && left.get(zoneOf(b))! > left.get(zoneOf(a))!);
+    const node = [...ideal.get(shard)!].reduce((a, b) => (better(a, b) ? b : a));
     const warning =
       sameWarning(node, shard.master, "zone", node.zone !== undefined && node.zone === shard.master.zone) ??
       sameWarning(node, shard.master, "host", node.host === shard.master.host);

@@ -1,0 +1,35 @@
+/**
+ * redis-pilot command line: one verb per front end. Each verb's module is imported
+ * only when that verb runs, so `redis-pilot mcp` starts without loading the rest.
+ * Two entries run it: src/cli.ts (all verbs; the bundle bin/redis-pilot.cjs runs) and
+ * src/cli/snapshot.ts (`cluster` and `lab`; the V8 startup snapshot bin/redis-pilot runs).
+ */
+import { Command } from "commander";
+import { renderError } from "../errors.js";
+
+type Register = (program: Command) => void;
+/** Verb name -> its module, imported when that verb runs. Each entry passes the verbs it serves. */
+export type Verbs = Record<string, () => Promise<{ register: Register }>>;
+
+/**
+ * Parses argv (node, script, ...args) and runs the verb; errors become one line on
+ * stderr and exit code 1. With no known verb (e.g. --help), every verb is registered.
+ */
+export async function runCli(argv: string[], verbs: Verbs): Promise<void> {
+  const program = new Command()
+    .name("redis-pilot")
+    .description("Operate Redis replication, Sentinel and Cluster: MCP server, agent, runbooks, lab.")
+    .version("0.1.0")
+    .option("--config <file>", "targets config file (YAML or JSON); default $REDIS_PILOT_CONFIG");
+  try {
+    // The first word that is not an option (or the value of --config) names the verb.
+    const args = argv.slice(2);
+    const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
+    const load = verb && verbs[verb] ? [verbs[verb]] : Object.values(verbs);
+    for (const l of load) (await l()).register(program);
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${renderError(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,5 @@
+// The part of `debug` (ioredis's logger) that src/cli/snapshot.ts uses; the package ships no types.
+declare module "debug" {
+  const createDebug: { enable(namespaces: string): void };
+  export default createDebug;
+}
