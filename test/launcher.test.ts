@@ -70,6 +70,13 @@ describe("bin/redis-pilot", () => {
     expect(r.stdout).toMatch(/create \[options\]/);
   });
 
+  it("runs the bundle when NODE_OPTIONS is set: V8 flags other than the build's make a blob fail to load", async () => {
+    const r = await run(["cluster", "--help"], { NODE_OPTIONS: "--max-old-space-size=512" });
+    expect(r.stderr).toContain("redis-pilot: bundle");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/create \[options\]/);
+  });
+
   it("moves NODE_EXTRA_CA_CERTS aside for snapshot verbs and leaves it for the rest", async () => {
     // A file that is not there: Node warns about it when it starts; the snapshot run never reads it.
     const bad = join(scratch, "no-such-ca.pem");

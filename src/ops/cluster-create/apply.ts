@@ -61,18 +61,18 @@ export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool
   ]);
 
   if (ctx.signal?.aborted) throw new CancelledError();
-  // Phase 1, one round trip per node: slots, tune, epoch (only while the node knows no one).
+  // Phase 1, one round trip (one write) per node: slots, tune, epoch (only while the node knows no one).
   // ADDSLOTS goes first: SET-CONFIG-EPOCH makes the node re-evaluate its state, and an
   // empty node evaluated then counts itself in a minority again, restarting the rejoin clock.
   await Promise.all(
     nodes.map(async (n) => {
-      const r = await pool.get(n.address);
-      const cmds: Promise<unknown>[] = [];
+      const batch = (await pool.get(n.address)).pipeline();
       const pm = plan.masters.find((m) => m.address === n.address);
-      if (pm) cmds.push(r.call("CLUSTER", "ADDSLOTSRANGE", ...pm.slots.flatMap((s) => [String(s.start), String(s.end)])));
-      cmds.push(r.call("CONFIG", "SET", ...Object.entries(BUILD_SETTINGS).flat()));
-      if (n.configEpoch === 0) cmds.push(r.call("CLUSTER", "SET-CONFIG-EPOCH", String(epochs.get(n.address))));
-      await Promise.all(cmds);
+      if (pm) batch.call("CLUSTER", "ADDSLOTSRANGE", ...pm.slots.flatMap((s) => [String(s.start), String(s.end)]));
+      batch.call("CONFIG", "SET", ...Object.entries(BUILD_SETTINGS).flat());
+      if (n.configEpoch === 0) batch.call("CLUSTER", "SET-CONFIG-EPOCH", String(epochs.get(n.address)));
+      const failed = (await batch.exec())?.find(([err]) => err);
+      if (failed) throw failed[0];
     }),
   );
   emit("addslots", `slots assigned to ${plan.masters.length} masters, config epochs set, build settings applied`);

@@ -9,6 +9,7 @@ import { lookup } from "node:dns/promises";
 import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError, PilotError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { parseAddress } from "../../redis/address.js";
+import { BadReplyError } from "../../redis/bad-reply.js";
 import { parseConfigGet } from "../../redis/parse-config.js";
 import { parseClusterInfo, parseInfo } from "../../redis/parse-info.js";
 import { socketIp } from "../../topology/read-cluster-view.js";
@@ -43,20 +44,22 @@ export function assertNoDuplicateAddresses(addresses: string[]): void {
 
 async function inspect(pool: NodePool, address: string): Promise<PreflightNode> {
   const r = await pool.get(address);
-  // One round trip: the commands are written back to back on one connection.
-  const replies = await Promise.allSettled([
-    r.call("INFO", "cluster"),
-    r.call("CLUSTER", "MYID"),
-    r.call("CLUSTER", "INFO"),
-    r.call("DBSIZE"),
-    r.call("CONFIG", "GET", ...TUNED, "cluster-port", "requirepass", "masterauth"),
-  ]);
-  const [infoReply] = replies;
-  if (infoReply.status === "rejected") throw infoReply.reason;
-  if (parseInfo(String(infoReply.value)).cluster?.values.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
-  const failed = replies.find((x) => x.status === "rejected") as PromiseRejectedResult | undefined;
-  if (failed) throw failed.reason;
-  const [, myid, clusterInfo, dbsize, config] = replies.map((x) => (x as PromiseFulfilledResult<unknown>).value);
+  // One round trip, one write: a pipeline.
+  const replies = await r
+    .pipeline()
+    .call("INFO", "cluster")
+    .call("CLUSTER", "MYID")
+    .call("CLUSTER", "INFO")
+    .call("DBSIZE")
+    .call("CONFIG", "GET", ...TUNED, "cluster-port", "requirepass", "masterauth")
+    .exec();
+  if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
+  const [[infoError, info]] = replies;
+  if (infoError) throw infoError;
+  if (parseInfo(String(info)).cluster?.values.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
+  const failed = replies.find(([err]) => err);
+  if (failed) throw failed[0];
+  const [, myid, clusterInfo, dbsize, config] = replies.map(([, value]) => value);
   const ci = parseClusterInfo(String(clusterInfo));
   if (Number(dbsize) > 0) throw new NotEmptyError(address, `it holds ${dbsize} key(s)`);
   if (ci.knownNodes > 1) throw new NotEmptyError(address, `it already knows ${ci.knownNodes - 1} other node(s)`);
