@@ -6,16 +6,15 @@
  * certificate from a CA made here: trusted through NODE_EXTRA_CA_CERTS or --cacert it
  * answers, untrusted it is refused.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect as tlsConnect } from "node:tls";
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../src/lab/ports.js";
 import { findRedisServer } from "../src/lab/redis-binary.js";
-import { BIN } from "./helpers/cli.js";
+import { runBin } from "./helpers/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "redis-pilot-tls-"));
 const file = (name: string) => join(dir, name);
@@ -76,13 +75,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs bin/redis-pilot without this environment's NODE_EXTRA_CA_CERTS, plus env. */
+function run(args: string[], env: NodeJS.ProcessEnv) {
   const { NODE_EXTRA_CA_CERTS: _, ...base } = process.env;
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...base, REDIS_PILOT_TRACE_LAUNCH: "1", ...env }, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runBin(args, env, base);
 }
 
 describe("cluster info --tls from the startup snapshot", () => {

@@ -3,26 +3,13 @@
  * fallback to the bundle when the blob does not fit the node on PATH, and that a run
  * from the snapshot reads its environment at run time, not at build time.
  */
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN } from "./helpers/cli.js";
+import { runBin } from "./helpers/cli.js";
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(BIN, args, { env: { ...process.env, REDIS_PILOT_TRACE_LAUNCH: "1", ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runBin(args, env);
 
 const scratch = mkdtempSync(join(tmpdir(), "redis-pilot-launcher-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
