@@ -45,6 +45,14 @@ describe("bin/redis-pilot", () => {
     }
   });
 
+  it("turns ioredis's debug output on from DEBUG of the run (it is read when ioredis loads, at build time)", async () => {
+    const quiet = await run(["cluster", "info", "127.0.0.1:1"]);
+    const loud = await run(["cluster", "info", "127.0.0.1:1"], { DEBUG: "ioredis:redis" });
+    expect(quiet.stderr).not.toContain("ioredis:redis");
+    expect(loud.stderr).toContain("redis-pilot: snapshot");
+    expect(loud.stderr).toMatch(/ioredis:redis status\[127\.0\.0\.1:1\]/);
+  });
+
   it("runs the bundle when the node on PATH is not the one that built the blob", async () => {
     // Another file named node (a wrapper around the same binary) stands for another Node install.
     const dir = join(scratch, "other-node");

@@ -74,7 +74,8 @@ void (async () => {
   await loadRedisClient();
   await warmUp();
   v8.startupSnapshot.setDeserializeMainFunction(() => {
-    if (process.env.DEBUG) createDebug.enable(process.env.DEBUG);
+    // DEBUG of this run, not of the build (an empty string turns every namespace off).
+    createDebug.enable(process.env.DEBUG ?? "");
     // Started as `node --snapshot-blob BLOB -- ARGS`: argv is [node, ...ARGS], with no script.
     void cli(...process.argv.slice(1));
   });
