@@ -123,6 +123,8 @@ describe("wrong password", () => {
     const err = await createCluster({ addresses, replicas: 0, connection: { password: "wrong" } }, noop).catch((e) => e);
     expect(err).toMatchObject({ code: "auth_failed" });
     expect(String(err.message)).not.toContain("wrong");
+    // No password at all: the server answers NOAUTH to the preflight's first command.
+    expect(await createCluster({ addresses, replicas: 0 }, noop).catch((e) => e)).toMatchObject({ code: "auth_failed" });
     expect(await snapshot(addresses, "s3cret-pass")).toEqual(before);
     // The right password works, and redis-cli agrees.
     await createCluster({ addresses, replicas: 0, connection: { password: "s3cret-pass" } }, noop);

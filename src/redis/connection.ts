@@ -55,8 +55,18 @@ export async function loadRedisClient(): Promise<typeof Redis> {
   return mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
 }
 
-/** Connects to one node and resolves once it answers PING (after AUTH, when a password is set). */
-export async function connect(address: string, opts: ConnectionOptions = {}): Promise<Redis> {
+export interface ConnectOptions {
+  /**
+   * Send PING and wait for it (after AUTH, when a password is set), so that a refused
+   * password fails here as AuthError. A caller that sends its own first commands at once
+   * can skip it and save a round trip per node; it must map their errors with toPilotError.
+   * @default true
+   */
+  ping?: boolean;
+}
+
+/** Connects to one node and resolves once it answers (see ConnectOptions.ping). */
+export async function connect(address: string, opts: ConnectionOptions = {}, how: ConnectOptions = {}): Promise<Redis> {
   const { host, port } = parseAddress(address);
   const RedisClient = await loadRedisClient();
   const client = new RedisClient({
@@ -88,7 +98,7 @@ export async function connect(address: string, opts: ConnectionOptions = {}): Pr
   });
   try {
     await client.connect();
-    await client.call("PING");
+    if (how.ping !== false) await client.call("PING");
   } catch (err) {
     // After a refused or failed connect the socket is already closed; disconnect() would
     // then arm ioredis's disconnect timer (connectTimeout) that nothing clears, and keep
@@ -119,7 +129,7 @@ export class NodePool {
 
   constructor(readonly options: ConnectionOptions = {}) {}
 
-  async get(address: string): Promise<Redis> {
+  async get(address: string, how: ConnectOptions = {}): Promise<Redis> {
     const key = formatAddress(parseAddress(address));
     const cached = this.clients.get(key);
     if (cached) {
@@ -128,9 +138,9 @@ export class NodePool {
       if (client.status === "ready") return client;
       if (this.clients.get(key) === cached) this.clients.delete(key);
       client.disconnect();
-      return this.get(key);
+      return this.get(key, how);
     }
-    const pending = connect(key, this.options);
+    const pending = connect(key, this.options, how);
     this.clients.set(key, pending);
     pending.catch(() => {
       if (this.clients.get(key) === pending) this.clients.delete(key);

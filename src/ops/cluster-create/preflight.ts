@@ -7,7 +7,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { DuplicateNodeError, NotClusterEnabledError, NotEmptyError, PilotError } from "../../errors.js";
-import type { NodePool } from "../../redis/connection.js";
+import { toPilotError, type NodePool } from "../../redis/connection.js";
 import { parseAddress } from "../../redis/address.js";
 import { BadReplyError } from "../../redis/bad-reply.js";
 import { parseConfigGet } from "../../redis/parse-config.js";
@@ -43,8 +43,10 @@ export function assertNoDuplicateAddresses(addresses: string[]): void {
 }
 
 async function inspect(pool: NodePool, address: string): Promise<PreflightNode> {
-  const r = await pool.get(address);
-  // One round trip, one write: a pipeline.
+  // No PING on connect: this pipeline is the first thing the node hears, in one write
+  // and one round trip, and a refused password fails it (mapped to AuthError below).
+  const r = await pool.get(address, { ping: false });
+  const mapped = (err: unknown) => toPilotError(address, err, pool.options);
   const replies = await r
     .pipeline()
     .call("INFO", "cluster")
@@ -52,13 +54,16 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
     .call("CLUSTER", "INFO")
     .call("DBSIZE")
     .call("CONFIG", "GET", ...TUNED, "cluster-port", "requirepass", "masterauth")
-    .exec();
+    .exec()
+    .catch((err) => {
+      throw mapped(err);
+    });
   if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
   const [[infoError, info]] = replies;
-  if (infoError) throw infoError;
+  if (infoError) throw mapped(infoError);
   if (parseInfo(String(info)).cluster?.values.cluster_enabled !== "1") throw new NotClusterEnabledError(address);
   const failed = replies.find(([err]) => err);
-  if (failed) throw failed[0];
+  if (failed) throw mapped(failed[0]);
   const [, myid, clusterInfo, dbsize, config] = replies.map(([, value]) => value);
   const ci = parseClusterInfo(String(clusterInfo));
   if (Number(dbsize) > 0) throw new NotEmptyError(address, `it holds ${dbsize} key(s)`);
