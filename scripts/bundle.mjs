@@ -18,8 +18,8 @@
 // A package that cannot be bundled must be loaded with lazyRequire (src/lazy-require.ts),
 // never with import(): the launcher's vm.Script has no loader for dynamic imports.
 import { build } from "esbuild";
-import { execFileSync } from "node:child_process";
-import { realpathSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 
 const root = realpathSync(new URL("..", import.meta.url).pathname);
 const out = `${root}/dist/bin`;
@@ -52,15 +52,19 @@ execFileSync(process.execPath, [`${root}/bin/redis-pilot.cjs`, "--version"], { s
 const tlsStandIn = `${root}/scripts/lazy-tls.cjs`;
 await bundle(`${root}/dist/src/cli/snapshot.js`, `${out}/redis-pilot.snapshot.cjs`, { alias: { tls: tlsStandIn, "node:tls": tlsStandIn } });
 const blob = `${out}/redis-pilot.blob`;
-try {
-  execFileSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", `${out}/redis-pilot.snapshot.cjs`], {
-    stdio: ["ignore", "ignore", "pipe"],
-    // Node warns about every built-in module it has not verified in snapshots; the tests run the result.
-    env: { ...process.env, NODE_NO_WARNINGS: "1" },
-  });
+const snap = spawnSync(process.execPath, ["--snapshot-blob", blob, "--build-snapshot", `${out}/redis-pilot.snapshot.cjs`], {
+  stdio: ["ignore", "ignore", "pipe"],
+  encoding: "utf8",
+  // Node warns about every built-in module it has not verified in snapshots; the tests run the result.
+  env: { ...process.env, NODE_NO_WARNINGS: "1" },
+});
+// The warm-up's own notes (no redis-server, or a failed warm-up) are worth seeing either way.
+for (const line of String(snap.stderr ?? "").split("\n").filter((l) => l.startsWith("note:"))) process.stderr.write(`${line}\n`);
+if (snap.status === 0 && existsSync(blob)) {
   // Read by bin/redis-pilot: the node binary and checkout the blob belongs to, and the verbs it serves.
   writeFileSync(`${blob}.meta`, `${process.execPath}\n${root}\ncluster lab\n`);
-} catch (err) {
+} else {
   rmSync(blob, { force: true });
-  process.stderr.write(`note: no startup snapshot (${String(err.stderr ?? err.message).trim().split("\n")[0]}); bin/redis-pilot runs the bundle.\n`);
+  const why = String(snap.error?.message ?? snap.stderr ?? "").trim().split("\n").find((l) => l && !l.startsWith("note:")) ?? `exit ${snap.status}`;
+  process.stderr.write(`note: no startup snapshot (${why}); bin/redis-pilot runs the bundle.\n`);
 }
