@@ -11,25 +11,34 @@ type Register = (program: Command) => void;
 /** Verb name -> its module, imported when that verb runs. Each entry passes the verbs it serves. */
 export type Verbs = Record<string, () => Promise<{ register: Register }>>;
 
-/**
- * Parses argv (node, script, ...args) and runs the verb; errors become one line on
- * stderr and exit code 1. With no known verb (e.g. --help), every verb is registered.
- */
-export async function runCli(argv: string[], verbs: Verbs): Promise<void> {
-  const program = new Command()
+/** The top-level command, with no verb registered yet. */
+export function newProgram(): Command {
+  return new Command()
     .name("redis-pilot")
     .description("Operate Redis replication, Sentinel and Cluster: MCP server, agent, runbooks, lab.")
     .version("0.1.0")
     .option("--config <file>", "targets config file (YAML or JSON); default $REDIS_PILOT_CONFIG");
+}
+
+/** Parses argv (node, script, ...args) and runs it; errors become one line on stderr and exit code 1. */
+export async function runProgram(program: Command, argv: string[], register: () => Promise<void> = async () => {}): Promise<void> {
   try {
-    // The first word that is not an option (or the value of --config) names the verb.
-    const args = argv.slice(2);
-    const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
-    const load = verb && verbs[verb] ? [verbs[verb]] : Object.values(verbs);
-    for (const l of load) (await l()).register(program);
+    await register();
     await program.parseAsync(argv);
   } catch (err) {
     process.stderr.write(`error: ${renderError(err)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** Registers the verb argv names (every verb when it names none, e.g. --help), then runs argv. */
+export async function runCli(argv: string[], verbs: Verbs): Promise<void> {
+  const program = newProgram();
+  await runProgram(program, argv, async () => {
+    // The first word that is not an option (or the value of --config) names the verb.
+    const args = argv.slice(2);
+    const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
+    const load = verb && verbs[verb] ? [verbs[verb]] : Object.values(verbs);
+    for (const l of load) (await l()).register(program);
+  });
 }

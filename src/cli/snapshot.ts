@@ -25,7 +25,7 @@ import { findRedisServer } from "../lab/redis-binary.js";
 import { loadRedisClient } from "../redis/connection.js";
 import * as cluster from "./cluster.js";
 import * as lab from "./lab.js";
-import { runCli } from "./main.js";
+import { newProgram, runCli, runProgram } from "./main.js";
 
 // The verbs bin/redis-pilot sends here; scripts/bundle.mjs writes the same list into the blob's .meta file.
 const verbs = { cluster: async () => cluster, lab: async () => lab };
@@ -73,10 +73,15 @@ async function warmUp(): Promise<void> {
 void (async () => {
   await loadRedisClient();
   await warmUp();
+  // The run's command tree, built now: a commander tree holds nothing of the process until it parses,
+  // and its option defaults are constants (verbs read the environment in their actions).
+  const program = newProgram();
+  cluster.register(program);
+  lab.register(program);
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // DEBUG of this run, not of the build (an empty string turns every namespace off).
     createDebug.enable(process.env.DEBUG ?? "");
     // Started as `node --snapshot-blob BLOB -- ARGS`: argv is [node, ...ARGS], with no script.
-    void cli(...process.argv.slice(1));
+    void runProgram(program, [process.execPath, "redis-pilot", ...process.argv.slice(1)]);
   });
 })();
