@@ -30,6 +30,11 @@ import { newProgram, runCli, runProgram } from "./main.js";
 // The verbs bin/redis-pilot sends here; scripts/bundle.mjs writes the same list into the blob's .meta file.
 const verbs = { cluster: async () => cluster, lab: async () => lab };
 const cli = (...args: string[]) => runCli([process.execPath, "redis-pilot", ...args], verbs);
+/** One warm-up command; runCli reports a failure through the exit code, which this turns into an error. */
+async function step(...args: string[]): Promise<void> {
+  await cli(...args);
+  if (process.exitCode) throw new Error(`'redis-pilot ${args.slice(0, 2).join(" ")}' exited with ${process.exitCode}`);
+}
 
 /**
  * One real round of the snapshot's verbs on a throwaway 6-node lab in a temporary
@@ -49,16 +54,16 @@ async function warmUp(): Promise<void> {
   process.env.REDIS_PILOT_HOME = home;
   const name = "snapshot-warm-up";
   try {
-    await cli("lab", "up", "--name", name, "--nodes", "6", "--json");
+    await step("lab", "up", "--name", name, "--nodes", "6", "--json");
     const state = await loadLab(name);
     if (!state) throw new Error("lab up did not start the lab");
     const nodes = state.nodes.map((n) => `${n.host}:${n.port}`);
-    await cli("cluster", "create", ...nodes, "--replicas", "1", "--yes", "--json");
-    await cli("cluster", "check", nodes[0], "--json");
-    await cli("cluster", "check", nodes[0]);
-    await cli("cluster", "info", nodes[0]);
-    await cli("lab", "status", name);
-    await cli("lab", "ls");
+    await step("cluster", "create", ...nodes, "--replicas", "1", "--yes", "--json");
+    await step("cluster", "check", nodes[0], "--json");
+    await step("cluster", "check", nodes[0]);
+    await step("cluster", "info", nodes[0]);
+    await step("lab", "status", name);
+    await step("lab", "ls");
   } catch (err) {
     process.stderr.write(`note: the startup snapshot's warm-up failed (${errorMessage(err)}); it only runs colder\n`);
   } finally {
