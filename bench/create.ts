@@ -91,7 +91,7 @@ function firstNodeChange(nodeDirs: string[], timeoutMs: number): Promise<void> {
   });
 }
 
-async function measure(cmd: string, args: string[], nodes: { address: string; dir: string }[], replicas: number, env = process.env): Promise<Omit<Sample, "firstCommandMs" | "lastOkMs"> & { spawnedAt: number }> {
+async function measure(cmd: string, args: string[], nodes: { address: string; dir: string }[], replicas: number): Promise<Omit<Sample, "firstCommandMs" | "lastOkMs"> & { spawnedAt: number }> {
   const addresses = nodes.map((n) => n.address);
   const clients = addresses.map((a) => new Redis({ host: a.split(":")[0], port: Number(a.split(":")[1]), lazyConnect: false }));
   await Promise.all(clients.map((c) => c.ping()));
@@ -101,7 +101,7 @@ async function measure(cmd: string, args: string[], nodes: { address: string; di
   const changed = OBSERVER === "passive" ? firstNodeChange(nodes.map((n) => n.dir), 10_000) : Promise.resolve();
   const t0 = performance.now();
   const spawnedAt = Date.now();
-  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"], env });
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
   let exitMs = -1;
   const exited = new Promise<void>((resolve) => child.on("exit", () => ((exitMs = performance.now() - t0), resolve())));
   await changed;
@@ -126,29 +126,24 @@ async function measure(cmd: string, args: string[], nodes: { address: string; di
   return { readyMs, convergedMs, exitMs, spawnedAt };
 }
 
-/** redis-pilot once per environment variant (see node-env.ts), then redis-cli. */
 // One redis-pilot row: bin/redis-pilot sets NODE_EXTRA_CA_CERTS aside for `cluster` itself
 // (src/redis/extra-ca.ts), so that variable no longer changes its start-up.
-const ALL_TOOLS = [
-  { name: "redis-pilot", env: process.env },
-  { name: "redis-cli", env: process.env },
-];
 // --only redis-pilot: skip redis-cli (and its ratios) for a quick run.
 const ONLY = arg("only", "");
-const TOOLS = ALL_TOOLS.filter((t) => !ONLY || t.name.startsWith(ONLY));
+const TOOLS = ["redis-pilot", "redis-cli"].filter((t) => !ONLY || t.startsWith(ONLY));
 
-async function run(tool: (typeof TOOLS)[number], size: number, i: number): Promise<Sample> {
+async function run(tool: string, size: number, i: number): Promise<Sample> {
   const name = `bench-${TOOLS.indexOf(tool)}-${size}-${i}`;
   const lab = await labUp({ name, nodes: size, nodeTimeoutMs: 15000 });
-  const addresses = lab.nodes.map((n) => `${n.host}:${n.port}`);
+  const nodes = lab.nodes.map((n) => ({ address: `${n.host}:${n.port}`, dir: n.dir }));
+  const addresses = nodes.map((n) => n.address);
   try {
     await sleep(SETTLE_MS);
-    const nodes = lab.nodes.map((n) => ({ address: `${n.host}:${n.port}`, dir: n.dir }));
     const m =
-      tool.name === "redis-cli"
+      tool === "redis-cli"
         ? await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], nodes, size / 2)
-        : await measure(BIN, ["cluster", "create", ...addresses, "--replicas", "1", "--yes"], nodes, size / 2, tool.env);
-    return { ...m, ...fromLogs(lab.nodes.map((n) => n.dir), m.spawnedAt) };
+        : await measure(BIN, ["cluster", "create", ...addresses, "--replicas", "1", "--yes"], nodes, size / 2);
+    return { ...m, ...fromLogs(nodes.map((n) => n.dir), m.spawnedAt) };
   } finally {
     await labDown(name);
   }
@@ -158,23 +153,23 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (ms: number) => (ms < 0 ? "n/a" : `${(ms / 1000).toFixed(3)} s`).padStart(9);
 
 console.log(`cluster create, ${RUNS} run(s) each, median; nodes started ${SETTLE_MS} ms before timing; node-timeout 15000; ${OBSERVER} observer, polls every ${POLL_MS} ms`);
-const WIDTH = Math.max(...TOOLS.map((t) => t.name.length)) + 8;
+const WIDTH = Math.max(...TOOLS.map((t) => t.length)) + 8;
 console.log(
   `${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}${"1st cmd".padStart(10)}${"last ok".padStart(10)}   runs (ready/converged)`,
 );
 try {
   for (const size of SIZES) {
-    const results: Record<string, Sample[]> = Object.fromEntries(TOOLS.map((t) => [t.name, []]));
+    const results: Record<string, Sample[]> = Object.fromEntries(TOOLS.map((t) => [t, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (const tool of TOOLS) results[tool.name].push(await run(tool, size, i));
+      for (const tool of TOOLS) results[tool].push(await run(tool, size, i));
     }
     const med = (tool: string, k: keyof Sample) => median(results[tool].map((s) => s[k]));
-    for (const { name: tool } of TOOLS) {
+    for (const tool of TOOLS) {
       const runs = results[tool].map((s) => `${(s.readyMs / 1000).toFixed(2)}/${(s.convergedMs / 1000).toFixed(2)}`).join(" ");
       const logs = `${fmt(med(tool, "firstCommandMs")).padStart(10)}${fmt(med(tool, "lastOkMs")).padStart(10)}`;
       console.log(`${String(size).padEnd(6)}${tool.padEnd(WIDTH)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}${logs}   ${runs}`);
     }
-    for (const { name: tool } of TOOLS.filter((t) => t.name !== "redis-cli" && results["redis-cli"])) {
+    for (const tool of TOOLS.filter((t) => t !== "redis-cli" && results["redis-cli"])) {
       const ratio = (k: keyof Sample) => `${(med("redis-cli", k) / med(tool, k)).toFixed(1)}x`.padStart(9);
       console.log(`${"".padEnd(6)}${`cli / ${tool}`.padEnd(WIDTH)}${ratio("readyMs")}  ${ratio("convergedMs")}${ratio("exitMs")}`);
     }

@@ -28,7 +28,8 @@ import * as lab from "./lab.js";
 import { newProgram, runCli, runProgram } from "./main.js";
 
 // The verbs bin/redis-pilot sends here; scripts/bundle.mjs writes the same list into the blob's .meta file.
-const verbs = { cluster: async () => cluster, lab: async () => lab };
+const modules = { cluster, lab };
+const verbs = Object.fromEntries(Object.entries(modules).map(([name, m]) => [name, async () => m]));
 const cli = (...args: string[]) => runCli([process.execPath, "redis-pilot", ...args], verbs);
 /** One warm-up command; runCli reports a failure through the exit code, which this turns into an error. */
 async function step(...args: string[]): Promise<void> {
@@ -81,8 +82,7 @@ void (async () => {
   // The run's command tree, built now: a commander tree holds nothing of the process until it parses,
   // and its option defaults are constants (verbs read the environment in their actions).
   const program = newProgram();
-  cluster.register(program);
-  lab.register(program);
+  for (const m of Object.values(modules)) m.register(program);
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // DEBUG of this run, not of the build (an empty string turns every namespace off).
     createDebug.enable(process.env.DEBUG ?? "");

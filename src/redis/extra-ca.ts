@@ -15,13 +15,21 @@ import { log } from "../log.js";
 
 export const DEFERRED_CA_ENV = "REDIS_PILOT_EXTRA_CA_CERTS";
 
+/** File -> default roots plus its certificates: read once per process, as Node reads it once at start. */
+const loaded = new Map<string, string[]>();
+
 export function withDeferredExtraCa(tls: ConnectionOptions | undefined, env: NodeJS.ProcessEnv = process.env): ConnectionOptions | undefined {
   const file = env[DEFERRED_CA_ENV];
   if (!tls || tls.ca !== undefined || !file) return tls;
   try {
-    // node:tls is required here, not imported: the startup snapshot cannot hold it (scripts/lazy-tls.cjs).
-    const { rootCertificates } = lazyRequire("node:tls") as typeof import("node:tls");
-    return { ...tls, ca: [...rootCertificates, readFileSync(file, "utf8")] };
+    let ca = loaded.get(file);
+    if (!ca) {
+      // node:tls is required here, not imported: the startup snapshot cannot hold it (scripts/lazy-tls.cjs).
+      const { rootCertificates } = lazyRequire("node:tls") as typeof import("node:tls");
+      ca = [...rootCertificates, readFileSync(file, "utf8")];
+      loaded.set(file, ca);
+    }
+    return { ...tls, ca };
   } catch (err) {
     // What Node does with an unreadable NODE_EXTRA_CA_CERTS: warn and use the default roots.
     log.warn({ file, error: errorMessage(err) }, "ignoring extra CA certificates: the file could not be read");

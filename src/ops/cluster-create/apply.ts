@@ -16,6 +16,7 @@
  * failed or cancelled build, and verify re-reads them.
  */
 import { CancelledError, TimeoutError } from "../../errors.js";
+import { parseAddress } from "../../redis/address.js";
 import type { NodePool } from "../../redis/connection.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { ClusterView } from "../../topology/types.js";
@@ -45,7 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** CLUSTER MEET needs an IP: the one preflight's connection reached. */
 function meetTargets(nodes: PreflightNode[]): Map<string, { ip: string; port: number; busPort: number }> {
-  return new Map(nodes.map((n) => [n.address, { ip: n.ip, port: Number(n.address.slice(n.address.lastIndexOf(":") + 1)), busPort: n.busPort }]));
+  return new Map(nodes.map((n) => [n.address, { ip: n.ip, port: parseAddress(n.address).port, busPort: n.busPort }]));
 }
 
 export async function applyCreate(plan: CreatePlan, nodes: PreflightNode[], pool: NodePool, ctx: OpContext, timeoutMs: number): Promise<ApplyOutcome> {

@@ -104,7 +104,8 @@ function assignRound(shards: Shard[], free: PlanNode[], warnings: string[]): Pla
     // the first ADDSLOTSRANGE, so it must stay well under a millisecond for 12 nodes).
     const ideal = new Map<Shard, Set<PlanNode>>();
     for (const s of pending) {
-      const costs = free.map((n) => cost(s.master, [s.master, ...s.replicas], n));
+      const members = [s.master, ...s.replicas];
+      const costs = free.map((n) => cost(s.master, members, n));
       const best = Math.min(...costs);
       ideal.set(s, new Set(free.filter((_, i) => costs[i] === best)));
     }
