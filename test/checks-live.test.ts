@@ -18,7 +18,7 @@ import { invokeTool } from "../src/registry/invoke.js";
 import { createResolver } from "../src/targets/resolver.js";
 import { clusterCheck } from "../tools/cluster/cluster-check.js";
 import { clusterInfo } from "../tools/cluster/cluster-info.js";
-import type { AnyTool } from "../tools/tool.js";
+import type { AnyTool } from "../src/registry/tool.js";
 
 useTempLabHome();
 

@@ -22,7 +22,7 @@ import { labDown as labDownTool } from "../tools/lab/lab-down.js";
 import { labList as labListTool } from "../tools/lab/lab-list.js";
 import { labStatus as labStatusTool } from "../tools/lab/lab-status.js";
 import { labUp as labUpTool } from "../tools/lab/lab-up.js";
-import type { AnyTool } from "../tools/tool.js";
+import type { AnyTool } from "../src/registry/tool.js";
 import type { LabState } from "../src/lab/types.js";
 import { CLI } from "./helpers/cli.js";
 import { useTempLabHome } from "./helpers/env.js";

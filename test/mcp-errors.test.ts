@@ -14,7 +14,7 @@ import { describeIssues, issuePath } from "../src/registry/input-issue.js";
 import { invokeTool } from "../src/registry/invoke.js";
 import { createResolver } from "../src/targets/resolver.js";
 import { allTools } from "../tools/index.js";
-import { defineTool, type AnyTool } from "../tools/tool.js";
+import { defineTool, type AnyTool } from "../src/registry/tool.js";
 import { textOf } from "./helpers/mcp-client.js";
 
 const base = {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { progressParams } from "../src/mcp/progress.js";
 import { ERROR_META_KEY, toCallToolResult } from "../src/mcp/tool-result.js";
 import type { InvokeResult } from "../src/registry/invoke.js";
-import { defineTool, type AnyTool } from "../tools/tool.js";
+import { defineTool, type AnyTool } from "../src/registry/tool.js";
 
 describe("progressParams", () => {
   it.each([

@@ -9,8 +9,9 @@ import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverDeps } from "../src/mcp/serve.js";
 import { createMcpServer } from "../src/mcp/server.js";
-import { allTools, selectTools } from "../tools/index.js";
-import type { Toolset } from "../tools/tool.js";
+import { allTools } from "../tools/index.js";
+import { selectTools } from "../src/registry/filters.js";
+import type { Toolset } from "../src/registry/tool.js";
 
 const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
 /** Tool names are noun_verb: the toolset's noun, then one verb from this list (docs/mcp.md, "Naming"). */
@@ -94,7 +95,7 @@ describe("registry invariants", () => {
   });
 
   it("read-only mode keeps exactly the read-only tools", () => {
-    const kept = selectTools({ readOnly: true }).map((t) => t.name);
+    const kept = selectTools(allTools, { readOnly: true }).map((t) => t.name);
     expect(kept).toEqual(allTools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
     expect(kept.length).toBeGreaterThan(0);
   });

@@ -7,7 +7,7 @@
  * whose tools the registry lacks get an honest "not supported yet".
  */
 import { randomBytes } from "node:crypto";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 import { describe } from "./cluster-layout.js";
 import { readExistingLab } from "./existing-lab.js";
 import { FAMILIES, missingTools, notSupportedMessage } from "./families.js";
@@ -18,7 +18,7 @@ import type { CallOutcome, PlannedCall, Planner, PlannerTurn } from "./planner.j
 
 export interface BuiltinPlannerOptions {
   /** Registry to plan against (default: all tools). */
-  tools?: AnyTool[];
+  tools: readonly AnyTool[];
   /** Name for a lab the request did not name (default: "agent-" + 6 hex digits). */
   newLabName?: () => string;
   /** A dry run: the closing text says what would be done, not what was. */
@@ -72,7 +72,7 @@ function labsIn(o: CallOutcome | undefined): string[] {
   return (labs ?? []).map((l) => l.name);
 }
 
-export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOptions = {}): Planner {
+export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOptions): Planner {
   let queue: Step[] | undefined;
   let doneText = "";
   let family: Intent["family"] | undefined;

@@ -6,7 +6,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { PilotError } from "../errors.js";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 import type { CallOutcome, Planner, PlannerTurn } from "./planner.js";
 import { modelToolDefinitions } from "./tool-defs.js";
 

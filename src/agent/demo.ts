@@ -5,7 +5,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { invokeTool } from "../registry/invoke.js";
-import { findTool } from "../../tools/index.js";
+import { allTools } from "../../tools/index.js";
+import { findTool } from "../registry/filters.js";
 import { stepRecord, type StepRecord } from "./loop.js";
 import { liveOutput, renderOutcome, renderStep } from "./render.js";
 import { quietContext, runAgent } from "./run.js";
@@ -21,7 +22,7 @@ export interface DemoOptions {
 
 /** Runs one tool outside the planner (the demo's own check and teardown) as a numbered step. */
 async function demoStep(n: number, tool: string, args: Record<string, unknown>, transcript: Transcript, t0: number): Promise<StepRecord> {
-  const t = findTool(tool)!;
+  const t = findTool(allTools, tool)!;
   const startMs = Date.now() - t0;
   const step = stepRecord({ n, tool, args, startMs }, await invokeTool(t, args, { ctx: quietContext() }));
   await transcript.write("demo_call", { ...step });

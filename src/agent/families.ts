@@ -3,8 +3,8 @@
  * "not supported yet" by looking the tools up in the registry, so a later change
  * that adds e.g. sentinel_setup lights its family up without touching this check.
  */
-import type { AnyTool } from "../../tools/tool.js";
-import { findTool } from "../../tools/index.js";
+import type { AnyTool } from "../registry/tool.js";
+import { findTool } from "../registry/filters.js";
 import type { Family } from "./intent.js";
 
 interface FamilyInfo {
@@ -33,8 +33,8 @@ export const FAMILIES: Record<Family, FamilyInfo> = {
 };
 
 /** Tools a family needs that the registry does not have (empty: supported). */
-export function missingTools(family: Family, tools?: AnyTool[]): string[] {
-  return FAMILIES[family].tools.filter((name) => !findTool(name, tools));
+export function missingTools(family: Family, tools: readonly AnyTool[]): string[] {
+  return FAMILIES[family].tools.filter((name) => !findTool(tools, name));
 }
 
 const list = (names: string[]): string =>

@@ -8,8 +8,8 @@ import { renderError } from "../errors.js";
 import type { ProgressEvent } from "../ops/progress.js";
 import { invokeTool, type InvokeError, type InvokeResult } from "../registry/invoke.js";
 import type { TargetResolver } from "../targets/resolver.js";
-import { allTools, findTool } from "../../tools/index.js";
-import { isMutating, type AnyTool } from "../../tools/tool.js";
+import { findTool } from "../registry/filters.js";
+import { isMutating, type AnyTool } from "../registry/tool.js";
 import type { CallOutcome, PlannedCall, Planner, PlannerTurn } from "./planner.js";
 import type { Transcript } from "./transcript.js";
 import { readVerification, type Verification } from "./verification.js";
@@ -62,7 +62,8 @@ export interface LoopOptions {
   planner: Planner;
   targets: TargetResolver;
   transcript: Transcript;
-  tools?: AnyTool[];
+  /** The tools the planner may call (the front end passes the registry list). */
+  tools: readonly AnyTool[];
   dryRun?: boolean;
   /** --yes: destructive calls run confirmed. */
   yes?: boolean;
@@ -92,7 +93,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
   const started = Date.now();
   const dryRun = opts.dryRun ?? false;
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
-  const tools = opts.tools ?? allTools;
+  const { tools } = opts;
   const emit = opts.onEvent ?? (() => {});
   const steps: StepRecord[] = [];
   const labsStarted: string[] = [];
@@ -104,7 +105,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
   async function execute(call: PlannedCall): Promise<{ step: StepRecord; outcome: CallOutcome }> {
     const n = steps.length + 1;
     const startMs = Date.now() - started;
-    const tool = findTool(call.tool, tools);
+    const tool = findTool(tools, call.tool);
     // Only the user confirms: a planner's own confirm: true is dropped.
     const { confirm: _planned, ...args } = call.args ?? {};
     const base = { n, tool: call.tool, startMs, args };

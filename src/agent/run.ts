@@ -10,8 +10,9 @@ import { PilotError } from "../errors.js";
 import { invokeTool } from "../registry/invoke.js";
 import { loadConfig, type PilotConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
-import { findTool, selectTools } from "../../tools/index.js";
-import type { AnyTool, ToolContext } from "../../tools/tool.js";
+import { allTools } from "../../tools/index.js";
+import { findTool } from "../registry/filters.js";
+import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { loadAgentDefinition } from "./agent-md.js";
 import { createBuiltinPlanner } from "./builtin-planner.js";
 import { runLoop, type LoopEvent, type LoopResult, type RunOutcome } from "./loop.js";
@@ -68,12 +69,12 @@ export class ModelNotSetError extends PilotError {
 /** The registry tools agent.md grants, in registry order. */
 function agentTools(granted: string[]): AnyTool[] {
   const names = new Set(granted);
-  return selectTools().filter((t) => names.has(t.name));
+  return allTools.filter((t) => names.has(t.name));
 }
 
 async function choosePlanner(opts: AgentRunOptions): Promise<{ planner: Planner; tools: AnyTool[] }> {
   const useClaude = opts.planner === "claude" || (opts.planner !== "builtin" && !!(opts.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY));
-  if (!useClaude) return { planner: createBuiltinPlanner(opts.request, { newLabName: opts.newLabName, dryRun: opts.dryRun }), tools: selectTools() };
+  if (!useClaude) return { planner: createBuiltinPlanner(opts.request, { tools: allTools, newLabName: opts.newLabName, dryRun: opts.dryRun }), tools: [...allTools] };
   if (!(opts.anthropic?.apiKey ?? process.env.ANTHROPIC_API_KEY ?? process.env.ANTHROPIC_AUTH_TOKEN)) {
     throw new PilotError("api_key_not_set", "The Claude planner needs ANTHROPIC_API_KEY, and it is not set.", "Export ANTHROPIC_API_KEY, or use --planner builtin (no network needed).");
   }
@@ -106,7 +107,7 @@ export const quietContext = (): ToolContext => ({ progress: () => {}, signal: ne
 
 /** Stops the labs a failed run started, confirmed because this run made them. */
 async function removeLabs(labs: string[], transcript: Transcript): Promise<CleanupRecord[]> {
-  const labDown = findTool("lab_down");
+  const labDown = findTool(allTools, "lab_down");
   if (!labDown) return [];
   const records: CleanupRecord[] = [];
   for (const lab of labs) {

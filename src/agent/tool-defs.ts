@@ -4,7 +4,7 @@
  * confirms a destructive call (the loop drops a planner's own confirm).
  */
 import { z } from "zod";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 
 export interface ModelToolDefinition {
   name: string;

@@ -3,7 +3,7 @@
  * The server modules load only when the verb runs; the config path is the global --config.
  */
 import { Command, InvalidArgumentError } from "commander";
-import type { Toolset } from "../../tools/tool.js";
+import type { Toolset } from "../registry/tool.js";
 
 export const DEFAULT_HTTP_PORT = 8737;
 

@@ -4,7 +4,8 @@
  * progress lines on stderr, exit code non-zero on failure or failed checks.
  */
 import { createInterface } from "node:readline/promises";
-import { findTool } from "../../tools/index.js";
+import { allTools } from "../../tools/index.js";
+import { findTool } from "../registry/filters.js";
 import { invokeTool } from "../registry/invoke.js";
 import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
@@ -47,7 +48,7 @@ export async function askTty(question: string): Promise<boolean> {
 }
 
 export async function runToolCli(name: string, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
-  const tool = findTool(name);
+  const tool = findTool(allTools, name);
   if (!tool) throw new Error(`unknown tool ${name}`);
   const controller = new AbortController();
   const onSigint = () => controller.abort();

@@ -3,7 +3,7 @@
  * targets config and the resolver built from it. MCP is never operator mode: bare
  * addresses outside a lab, and targets without allowMutations, stay read-only.
  */
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 import type { PilotConfig } from "../targets/config.js";
 import type { TargetResolver } from "../targets/resolver.js";
 

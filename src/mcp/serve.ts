@@ -3,8 +3,9 @@
  * it) or Streamable HTTP. stdout is the stdio channel, so every message for humans goes
  * to stderr, and the HTTP token is printed there once when we generated it.
  */
-import type { AnyTool, Toolset } from "../../tools/tool.js";
-import { allTools, selectTools } from "../../tools/index.js";
+import type { AnyTool, Toolset } from "../registry/tool.js";
+import { allTools } from "../../tools/index.js";
+import { selectTools } from "../registry/filters.js";
 import { ValidationError } from "../errors.js";
 import { createDeps, type ServerDeps } from "./deps.js";
 import { createMcpServer } from "./server.js";
@@ -46,7 +47,7 @@ export function checkToolsets(requested: readonly string[] | undefined, tools: r
 }
 
 export function serverDeps(opts: Pick<ServeOptions, "readOnly" | "toolsets" | "configPath">): ServerDeps {
-  return createDeps(selectTools({ readOnly: opts.readOnly, toolsets: opts.toolsets }, allTools), opts.configPath);
+  return createDeps(selectTools(allTools, { readOnly: opts.readOnly, toolsets: opts.toolsets }), opts.configPath);
 }
 
 async function serveStdio(deps: ServerDeps): Promise<void> {

@@ -6,7 +6,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { InvokeResult } from "../registry/invoke.js";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 
 /** How the user answered an elicitation, when one was sent. */
 export type ConfirmOutcome = "accepted" | "declined" | "cancelled" | "failed";

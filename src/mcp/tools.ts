@@ -18,7 +18,7 @@ import {
   type Tool as ListedTool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import type { AnyTool } from "../../tools/tool.js";
+import type { AnyTool } from "../registry/tool.js";
 import { canElicit, elicitConfirmer } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
 import { progressSink } from "./progress.js";

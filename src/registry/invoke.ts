@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, internalMessage } from "../errors.js";
 import { log } from "../log.js";
-import type { AnyTool, ToolContext } from "../../tools/tool.js";
+import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { describeIssues } from "./input-issue.js";
 
 export interface InvokeOptions {

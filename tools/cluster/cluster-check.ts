@@ -4,8 +4,8 @@ import { clusterCounts } from "../../src/checks/cluster-members.js";
 import { hasErrors } from "../../src/checks/finding.js";
 import { readClusterView } from "../../src/topology/read-cluster-view.js";
 import { SLOT_COUNT } from "../../src/redis/slots.js";
-import { defineTool } from "../tool.js";
-import { findingSchema, targetFields } from "../common.js";
+import { defineTool } from "../../src/registry/tool.js";
+import { findingSchema, targetFields } from "../../src/registry/fields.js";
 
 const countsSchema = z.object({
   nodes: z.number().int(),

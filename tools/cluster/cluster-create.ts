@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { createCluster, formatPlan } from "../../src/ops/cluster-create/index.js";
-import { dryRunField, findingSchema, stepSchema, targetFields } from "../common.js";
-import { defineTool } from "../tool.js";
+import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
+import { defineTool } from "../../src/registry/tool.js";
 
 const slotRange = z.object({ start: z.number().int(), end: z.number().int() });
 

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { clusterCounts, clusterMembers, type Member } from "../../src/checks/cluster-members.js";
 import { countSlots, formatRanges, SLOT_COUNT } from "../../src/redis/slots.js";
 import { readClusterView } from "../../src/topology/read-cluster-view.js";
-import { defineTool } from "../tool.js";
-import { targetFields } from "../common.js";
+import { defineTool } from "../../src/registry/tool.js";
+import { targetFields } from "../../src/registry/fields.js";
 
 const nodeSchema = z.object({
   address: z.string(),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool } from "../tool.js";
-import { confirmField, dryRunField } from "../common.js";
+import { defineTool } from "../../src/registry/tool.js";
+import { confirmField, dryRunField } from "../../src/registry/fields.js";
 import { labDown as stopLab, loadLab, resolveLabName } from "../../src/lab/index.js";
 import { LabNotFoundError } from "../../src/errors.js";
 import { formatAddress } from "../../src/redis/address.js";

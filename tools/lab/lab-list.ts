@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "../tool.js";
+import { defineTool } from "../../src/registry/tool.js";
 import { listLabs } from "../../src/lab/index.js";
 import { formatAddress } from "../../src/redis/address.js";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "../tool.js";
+import { defineTool } from "../../src/registry/tool.js";
 import { labStatus as readStatus, resolveLabName } from "../../src/lab/index.js";
 
 export const labNodeStatusSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineTool } from "../tool.js";
-import { dryRunField } from "../common.js";
+import { defineTool } from "../../src/registry/tool.js";
+import { dryRunField } from "../../src/registry/fields.js";
 import { labDown as stopLab, labUp as startLab, normalizeSpec, placeNodes } from "../../src/lab/index.js";
 import { isLabReserved } from "../../src/lab/store.js";
 import { CancelledError, LabExistsError } from "../../src/errors.js";

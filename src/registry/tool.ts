@@ -5,8 +5,8 @@
  * src/registry/invoke.ts, so validation, confirmation and mutation policy are shared.
  */
 import type { z } from "zod";
-import type { ProgressSink } from "../src/ops/progress.js";
-import type { TargetResolver } from "../src/targets/resolver.js";
+import type { ProgressSink } from "../ops/progress.js";
+import type { TargetResolver } from "../targets/resolver.js";
 
 export type Toolset = "lab" | "cluster" | "replication" | "sentinel" | "drills" | "runbook";
 
