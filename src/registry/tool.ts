@@ -24,6 +24,28 @@ export interface ToolContext {
   targets: TargetResolver;
 }
 
+/**
+ * How a tool reads as a command-line verb. The verb itself comes from the name
+ * (`cluster_add_node` -> `redis-pilot cluster add-node`); every flag is derived from the
+ * zod input (type, default, description, enum), so a default is stated once. Shared
+ * flags (--json, --dry-run, --yes, --lab, --target, redis-cli's credential flags) are
+ * added by the CLI front end, not declared here.
+ */
+export interface ToolCli<O = Record<string, unknown>> {
+  /** Input fields taken as positional arguments, in order; an array field takes the rest (e.g. ["nodes"]). */
+  args?: string[];
+  /** Flag names where the field's kebab-case name is not what operators type, e.g. redis-cli's: { replicasPerMaster: "replicas", timeoutMs: "timeout" }. */
+  flags?: Record<string, string>;
+  /** Input fields the CLI does not offer as flags (e.g. password, which the CLI takes from --password-env). */
+  hide?: string[];
+  /** Other spellings of the verb's last word, e.g. ["ls"] for `lab list`. */
+  aliases?: string[];
+  /** Exit code for a successful output (default 0), e.g. a check with errors -> 1. */
+  exitCode?(output: O): number;
+  /** Terminal rendering of a successful output (default: summarize). */
+  render?(output: O): string;
+}
+
 export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
   /** snake_case noun_verb: the toolset's noun, then a verb, e.g. "cluster_create", "lab_up" (docs/mcp.md, "Naming"). */
   name: string;
@@ -37,6 +59,8 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   /** A short human summary of a result (MCP text content, CLI output, transcripts). */
   summarize(output: z.infer<O>): string;
   handler(input: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
+  /** Its command-line form (positional arguments, flag names, exit code, rendering). */
+  cli?: ToolCli<z.infer<O>>;
 }
 
 /** Identity with inference, so each tool file reads as one typed literal. */
