@@ -2,10 +2,12 @@
 /** redis-pilot's entry, every verb: the bundle bin/redis-pilot.cjs runs (see src/cli/main.ts). */
 import { runCli } from "./cli/main.js";
 
-void runCli(process.argv, {
-  lab: () => import("./cli/lab.js"),
-  cluster: () => import("./cli/cluster.js"),
-  mcp: () => import("./cli/mcp.js"),
-  agent: () => import("./cli/agent.js"),
-  demo: () => import("./cli/demo.js"),
-});
+void runCli(
+  process.argv,
+  {
+    mcp: () => import("./cli/mcp.js"),
+    agent: () => import("./cli/agent.js"),
+    demo: () => import("./cli/demo.js"),
+  },
+  () => import("./cli/tools.js"),
+);

@@ -1,15 +1,17 @@
 /**
- * redis-pilot command line: one verb per front end. Each verb's module is imported
- * only when that verb runs, so `redis-pilot mcp` starts without loading the rest.
+ * redis-pilot command line: the front-end verbs (mcp, agent, demo), each in its own
+ * module, and the tool verbs generated from the registry (tools.ts). A module is imported
+ * only when its verb runs, so `redis-pilot mcp` starts without loading the tools.
  * Two entries run it: src/cli.ts (all verbs; the bundle bin/redis-pilot.cjs runs) and
- * src/cli/snapshot.ts (`cluster` and `lab`; the V8 startup snapshot bin/redis-pilot runs).
+ * src/cli/snapshot.ts (the tool verbs; the V8 startup snapshot bin/redis-pilot runs).
  */
 import { Command } from "commander";
 import { renderError } from "../errors.js";
 
 type Register = (program: Command) => void;
-/** Verb name -> its module, imported when that verb runs. Each entry passes the verbs it serves. */
-export type Verbs = Record<string, () => Promise<{ register: Register }>>;
+type Load = () => Promise<{ register: Register }>;
+/** Front-end verb name -> its module, imported when that verb runs. Each entry passes the verbs it serves. */
+export type Verbs = Record<string, Load>;
 
 /** The top-level command, with no verb registered yet. */
 export function newProgram(): Command {
@@ -31,14 +33,17 @@ export async function runProgram(program: Command, argv: string[], register: () 
   }
 }
 
-/** Registers the verb argv names (every verb when it names none, e.g. --help), then runs argv. */
-export async function runCli(argv: string[], verbs: Verbs): Promise<void> {
+/**
+ * Registers what argv names, then runs argv: a front-end verb's module, or the tool verbs
+ * for any other word; everything when argv names no verb (e.g. --help).
+ */
+export async function runCli(argv: string[], verbs: Verbs, tools: Load): Promise<void> {
   const program = newProgram();
   await runProgram(program, argv, async () => {
     // The first word that is not an option (or the value of --config) names the verb.
     const args = argv.slice(2);
     const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
-    const load = verb && verbs[verb] ? [verbs[verb]] : Object.values(verbs);
+    const load = verb === undefined ? [...Object.values(verbs), tools] : verbs[verb] ? [verbs[verb]] : [tools];
     for (const l of load) (await l()).register(program);
   });
 }

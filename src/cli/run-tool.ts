@@ -4,9 +4,8 @@
  * progress lines on stderr, exit code non-zero on failure or failed checks.
  */
 import { createInterface } from "node:readline/promises";
-import { allTools } from "../../tools/index.js";
-import { findTool } from "../registry/filters.js";
 import { invokeTool } from "../registry/invoke.js";
+import type { AnyTool } from "../registry/tool.js";
 import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
 import type { ProgressEvent } from "../ops/progress.js";
@@ -47,9 +46,7 @@ export async function askTty(question: string): Promise<boolean> {
   }
 }
 
-export async function runToolCli(name: string, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
-  const tool = findTool(allTools, name);
-  if (!tool) throw new Error(`unknown tool ${name}`);
+export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);

@@ -23,14 +23,11 @@ import { errorMessage } from "../errors.js";
 import { loadLab } from "../lab/index.js";
 import { findRedisServer } from "../lab/redis-binary.js";
 import { loadRedisClient } from "../redis/connection.js";
-import * as cluster from "./cluster.js";
-import * as lab from "./lab.js";
 import { newProgram, runCli, runProgram } from "./main.js";
+import * as tools from "./tools.js";
 
-// The verbs bin/redis-pilot sends here; scripts/bundle.mjs writes the same list into the blob's .meta file.
-const modules = { cluster, lab };
-const verbs = Object.fromEntries(Object.entries(modules).map(([name, m]) => [name, async () => m]));
-const cli = (...args: string[]) => runCli([process.execPath, "redis-pilot", ...args], verbs);
+// bin/redis-pilot sends the `cluster` and `lab` verbs here (scripts/bundle.mjs writes the list into the blob's .meta file).
+const cli = (...args: string[]) => runCli([process.execPath, "redis-pilot", ...args], {}, async () => tools);
 /** One warm-up command; runCli reports a failure through the exit code, which this turns into an error. */
 async function step(...args: string[]): Promise<void> {
   await cli(...args);
@@ -82,7 +79,7 @@ void (async () => {
   // The run's command tree, built now: a commander tree holds nothing of the process until it parses,
   // and its option defaults are constants (verbs read the environment in their actions).
   const program = newProgram();
-  for (const m of Object.values(modules)) m.register(program);
+  tools.register(program);
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // DEBUG of this run, not of the build (an empty string turns every namespace off).
     createDebug.enable(process.env.DEBUG ?? "");

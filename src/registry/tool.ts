@@ -29,15 +29,19 @@ export interface ToolContext {
  * (`cluster_add_node` -> `redis-pilot cluster add-node`); every flag is derived from the
  * zod input (type, default, description, enum), so a default is stated once. Shared
  * flags (--json, --dry-run, --yes, --lab, --target, redis-cli's credential flags) are
- * added by the CLI front end, not declared here.
+ * added by the CLI front end (src/cli/tool-verbs.ts), not declared here. Every part is
+ * optional: a tool without `cli` still gets its verb, with HOST:PORT arguments when it
+ * takes nodes.
  */
-export interface ToolCli<O = Record<string, unknown>> {
-  /** Input fields taken as positional arguments, in order; an array field takes the rest (e.g. ["nodes"]). */
-  args?: string[];
+export interface ToolCli<I = Record<string, unknown>, O = Record<string, unknown>> {
+  /** Input fields taken as positional arguments, in order; an array field takes the rest. Default: ["nodes"] when the input has nodes. */
+  args?: Array<keyof I & string>;
   /** Flag names where the field's kebab-case name is not what operators type, e.g. redis-cli's: { replicasPerMaster: "replicas", timeoutMs: "timeout" }. */
-  flags?: Record<string, string>;
-  /** Input fields the CLI does not offer as flags (e.g. password, which the CLI takes from --password-env). */
-  hide?: string[];
+  flags?: { [K in keyof I & string]?: string };
+  /** Secret fields read from an environment variable that this flag names (a value on argv shows in ps): { password: "password-env" }. */
+  env?: { [K in keyof I & string]?: string };
+  /** Input fields the CLI does not offer at all. */
+  hide?: Array<keyof I & string>;
   /** Other spellings of the verb's last word, e.g. ["ls"] for `lab list`. */
   aliases?: string[];
   /** Exit code for a successful output (default 0), e.g. a check with errors -> 1. */
@@ -60,7 +64,7 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   summarize(output: z.infer<O>): string;
   handler(input: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
   /** Its command-line form (positional arguments, flag names, exit code, rendering). */
-  cli?: ToolCli<z.infer<O>>;
+  cli?: ToolCli<z.input<I>, z.infer<O>>;
 }
 
 /** Identity with inference, so each tool file reads as one typed literal. */

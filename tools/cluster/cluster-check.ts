@@ -47,6 +47,11 @@ export const clusterCheck = defineTool({
     const width = Math.max(0, ...out.findings.map((f) => f.code.length));
     return [head, ...out.findings.map((f) => `  ${f.severity.padEnd(7)} ${f.code.padEnd(width)}  ${f.message}`)].join("\n");
   },
+  cli: {
+    args: ["nodes"],
+    flags: { replicasPerMaster: "replicas" },
+    exitCode: (o) => (o.ok ? 0 : 1),
+  },
   async handler({ lab, target, nodes, replicasPerMaster }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
     const view = await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones });

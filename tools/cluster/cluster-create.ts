@@ -17,7 +17,7 @@ export const clusterCreate = defineTool({
   toolset: "cluster",
   input: z.object({
     ...targetFields,
-    replicas: z.number().int().min(0).max(16).default(1).describe("Replicas per master (default 1)."),
+    replicas: z.number().int().min(0).max(16).default(1).describe("Replicas per master."),
     masters: z.number().int().min(3).optional().describe("Number of masters; default: nodes / (replicas + 1)."),
     timeoutMs: z.number().int().min(1000).max(600_000).optional().describe("Give up after this long (default 30000)."),
     ...dryRunField,
@@ -44,6 +44,12 @@ export const clusterCreate = defineTool({
       `ready in ${t.readyMs} ms, converged in ${t.convergedMs} ms, all 16384 slots covered` +
       `${warnings ? `, ${warnings} warning(s)` : ""}.\n${plan}`
     );
+  },
+  cli: {
+    args: ["nodes"],
+    flags: { timeoutMs: "timeout" },
+    // A dry run or a verified build exits 0; a build that ran but did not verify exits 1.
+    exitCode: (o) => (o.applied && !o.ok ? 1 : 0),
   },
   async handler(input, ctx) {
     const target = await ctx.targets.resolve(input, { mutate: !input.dryRun });

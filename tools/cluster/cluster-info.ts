@@ -95,6 +95,7 @@ export const clusterInfo = defineTool({
     for (const u of out.unreachable) lines.push(`${u.address} unreachable: ${u.error}`);
     return lines.join("\n");
   },
+  cli: { args: ["nodes"] },
   async handler({ lab, target, nodes }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
     const view = await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones });

@@ -28,6 +28,7 @@ export const labDown = defineTool({
   summarize: (o) =>
     `${o.dryRun ? "Would stop" : "Stopped"} lab ${o.name}: ${o.nodes.length} nodes (${o.nodes.map((n) => n.address).join(", ")}) ` +
     `and ${o.dryRun ? "delete" : "deleted"} ${o.dir}.`,
+  cli: { args: ["name"] },
   async handler(input) {
     const name = await resolveLabName(input.name);
     const state = await loadLab(name);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineTool } from "../../src/registry/tool.js";
 import { listLabs } from "../../src/lab/index.js";
 import { formatAddress } from "../../src/redis/address.js";
+import { table } from "../../src/registry/table.js";
 
 export const labList = defineTool({
   name: "lab_list",
@@ -26,6 +27,14 @@ export const labList = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   summarize: (o) =>
     o.labs.length === 0 ? "No labs." : o.labs.map((l) => `${l.name}: ${l.nodes.length} nodes, ${l.zones} zone(s), ${l.backend}`).join("\n"),
+  cli: {
+    aliases: ["ls"],
+    render(o) {
+      if (o.labs.length === 0) return "No labs. Start one with 'redis-pilot lab up'.";
+      const rows = o.labs.map((l) => [l.name, String(l.nodes.length), String(l.zones), l.cluster ? "yes" : "no", l.backend, l.nodes.map((n) => `${n.address}(${n.zone})`).join(" ")]);
+      return table(["NAME", "NODES", "ZONES", "CLUSTER", "BACKEND", "ADDRESSES"], rows);
+    },
+  },
   async handler() {
     const labs = await listLabs();
     return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineTool } from "../../src/registry/tool.js";
 import { labStatus as readStatus, resolveLabName } from "../../src/lab/index.js";
+import { table } from "../../src/registry/table.js";
 
 export const labNodeStatusSchema = z.object({
   address: z.string(),
@@ -36,6 +37,22 @@ export const labStatus = defineTool({
   summarize: (o) => {
     const down = o.nodes.filter((n) => !n.running).map((n) => n.address);
     return `Lab ${o.name}: ${o.running}/${o.nodes.length} nodes running${down.length ? `; down: ${down.join(", ")}` : ""}.`;
+  },
+  cli: {
+    args: ["name"],
+    exitCode: (o) => (o.running === o.nodes.length ? 0 : 1),
+    render(o) {
+      const rows = o.nodes.map((n) => [
+        n.address,
+        n.zone,
+        n.running ? "running" : "down",
+        n.role ?? "-",
+        n.clusterEnabled === undefined ? "-" : n.clusterEnabled ? "yes" : "no",
+        n.keys === undefined ? "-" : String(n.keys),
+        n.error ?? "",
+      ]);
+      return `Lab ${o.name} (${o.backend}): ${o.running}/${o.nodes.length} nodes running.\n${table(["ADDRESS", "ZONE", "STATE", "ROLE", "CLUSTER", "KEYS", "ERROR"], rows)}`;
+    },
   },
   async handler(input) {
     const { state, nodes } = await readStatus(await resolveLabName(input.name));

@@ -5,6 +5,7 @@ import { labDown as stopLab, labUp as startLab, normalizeSpec, placeNodes } from
 import { isLabReserved } from "../../src/lab/store.js";
 import { CancelledError, LabExistsError } from "../../src/errors.js";
 import { formatAddress } from "../../src/redis/address.js";
+import { table } from "../../src/registry/table.js";
 
 const nodeSchema = z.object({
   address: z.string().describe("HOST:PORT; in a dry run only the host, ports are probed at start."),
@@ -47,6 +48,16 @@ export const labUp = defineTool({
     `${o.dryRun ? "Would start" : "Started"} lab ${o.name}: ${o.nodes.length} ${o.cluster ? "cluster-enabled " : ""}nodes ` +
     `(${o.nodes.map((n) => `${n.address} ${n.zone}`).join(", ")})` +
     (o.elapsedMs !== undefined ? ` in ${o.elapsedMs} ms.` : "."),
+  cli: {
+    flags: { nodeTimeoutMs: "node-timeout" },
+    env: { password: "password-env" },
+    render(o) {
+      const head = o.dryRun
+        ? `Would start lab ${o.name}: ${o.nodes.length} nodes (ports are chosen at start).`
+        : `Lab ${o.name} is up: ${o.nodes.length} ${o.cluster ? "cluster-enabled " : ""}nodes in ${o.elapsedMs} ms, data in ${o.dir}.`;
+      return `${head}\n${table(["ADDRESS", "ZONE"], o.nodes.map((n) => [n.address, n.zone]))}`;
+    },
+  },
   async handler(input, ctx) {
     const { dryRun, ...spec } = input;
     if (dryRun) {
