@@ -121,7 +121,7 @@ async function checkOverhead(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       viaMcp.push((await time(() => client.callTool({ name: "cluster_check", arguments: { lab } })))[0]);
       viaInvoke.push((await time(() => invokeTool(clusterCheck as never, { lab }, { ctx })))[0]);
-      viaLibrary.push((await time(async () => checkCluster(await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones }))))[0]);
+      viaLibrary.push((await time(async () => checkCluster(await readClusterView(resolved.addresses, { access: resolved.access }))))[0]);
     }
     console.log(`\ncluster_check on a 6-node lab (${RUNS} runs each, interleaved)`);
     row("MCP tools/call over stdio", viaMcp);

@@ -90,8 +90,9 @@ export class LabBackendUnavailableError extends PilotError {
 }
 
 export class MutationNotAllowedError extends PilotError {
-  constructor(what: string) {
-    super("mutation_not_allowed", `${what} is read-only here.`, "Use a lab, or name the servers in a config target with allowMutations: true.");
+  /** `message` names the node and its owner (src/targets/access.ts words it). */
+  constructor(message: string, next = "Use a lab, or name the servers in a config target with allowMutations: true.") {
+    super("mutation_not_allowed", message, next);
   }
 }
 

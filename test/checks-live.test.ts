@@ -10,6 +10,7 @@ import type { LabState } from "../src/lab/types.js";
 import { createCluster } from "../src/ops/cluster-create/index.js";
 import { formatAddress } from "../src/redis/address.js";
 import { NodePool, connect } from "../src/redis/connection.js";
+import { uniformAccess } from "../src/redis/node-access.js";
 import { checkCluster } from "../src/checks/cluster-checks.js";
 import type { Finding } from "../src/checks/finding.js";
 import { readClusterView } from "../src/topology/read-cluster-view.js";
@@ -35,7 +36,7 @@ describe("faults on a 3+3 cluster over two zones", () => {
     lab = await labUp({ name: "faults", nodes: 6, zones: 2, nodeTimeoutMs: 1000, password: PASSWORD });
     addresses = lab.nodes.map((n) => formatAddress(n));
     zones = Object.fromEntries(lab.nodes.map((n) => [formatAddress(n), n.zone]));
-    await createCluster({ addresses, replicas: 1, connection: { password: PASSWORD }, zones }, { progress: () => {} });
+    await createCluster({ addresses, replicas: 1, access: uniformAccess({ password: PASSWORD }), zones }, { progress: () => {} });
     pool = new NodePool({ password: PASSWORD });
   });
   afterAll(() => pool?.close());
@@ -188,7 +189,7 @@ describe("reading servers that refuse", () => {
     ["no password", {}, "auth_failed"],
   ])("%s is an AuthError", async (_name, connection, code) => {
     await expect(connect(address, connection)).rejects.toMatchObject({ code, name: "AuthError" });
-    await expect(readClusterView([address], { connection })).rejects.toMatchObject({ code });
+    await expect(readClusterView([address], { access: uniformAccess(connection) })).rejects.toMatchObject({ code });
   });
 
   it("a closed port is an UnreachableError", async () => {
@@ -196,7 +197,7 @@ describe("reading servers that refuse", () => {
   });
 
   it("a node without cluster support is refused with NotClusterEnabledError", async () => {
-    await expect(readClusterView([address], { connection: { password: PASSWORD } })).rejects.toMatchObject({ code: "not_cluster_enabled" });
+    await expect(readClusterView([address], { access: uniformAccess({ password: PASSWORD }) })).rejects.toMatchObject({ code: "not_cluster_enabled" });
   });
 
   it("the pool reuses one connection per address and replaces a closed one", async () => {

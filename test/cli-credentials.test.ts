@@ -57,11 +57,11 @@ describe("the resolver with operator credentials", () => {
     ["a target without credentials takes the CLI's", ["10.2.0.1:6379"], { username: "ops", password: "cli-pw" }],
   ])("%s", async (_name, nodes, expected) => {
     const r = await resolver.resolve({ nodes }, { mutate: false });
-    expect(r.connection).toMatchObject(expected);
+    expect(r.access.connection(nodes[0])).toMatchObject(expected);
   });
 
   it("without operator credentials, bare addresses connect without any", async () => {
     const r = await createResolver({ config }).resolve({ nodes: ["10.9.0.1:6379"] }, { mutate: false });
-    expect(r.connection).toEqual({});
+    expect(r.access.connection("10.9.0.1:6379")).toEqual({ ip: "10.9.0.1" });
   });
 });

@@ -1,6 +1,7 @@
 // cluster create on real redis-server processes: refusals change nothing (compared
 // before/after), and built clusters pass our checks and redis-cli --cluster check.
 import Redis from "ioredis";
+import { uniformAccess } from "../src/redis/node-access.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
@@ -77,7 +78,7 @@ describe("refusals change nothing", () => {
       const addresses = addressesOf(lab);
       const req = await arrange(addresses);
       const before = await snapshot(addresses);
-      await expect(createCluster({ ...req, dryRun }, noop)).rejects.toMatchObject({ code });
+      await expect(createCluster({ access: uniformAccess(), ...req, dryRun }, noop)).rejects.toMatchObject({ code });
       expect(await snapshot(addresses)).toEqual(before);
       await removeKey(client(addresses[3]));
     },
@@ -87,7 +88,7 @@ describe("refusals change nothing", () => {
     const addresses = addressesOf(lab);
     const before = await snapshot(addresses);
     const steps: string[] = [];
-    const r = await createCluster({ addresses, replicas: 1, dryRun: true }, { progress: (e) => steps.push(e.step) });
+    const r = await createCluster({ access: uniformAccess(), addresses, replicas: 1, dryRun: true }, { progress: (e) => steps.push(e.step) });
     expect(r.applied).toBe(false);
     expect(r.plan.masters).toHaveLength(3);
     expect(r.nodes.map((n) => n.address)).toEqual(addresses);
@@ -102,7 +103,7 @@ describe("refusals change nothing", () => {
     await client(addresses[4]).call("CLUSTER", "MEET", h, p);
     await new Promise((r) => setTimeout(r, 200));
     const before = await snapshot(addresses.slice(0, 4));
-    await expect(createCluster({ addresses, replicas: 1, dryRun }, noop)).rejects.toMatchObject({ code: "not_empty" });
+    await expect(createCluster({ access: uniformAccess(), addresses, replicas: 1, dryRun }, noop)).rejects.toMatchObject({ code: "not_empty" });
     expect(await snapshot(addresses.slice(0, 4))).toEqual(before);
   });
 
@@ -110,7 +111,7 @@ describe("refusals change nothing", () => {
     const plain = await labUp({ name: `plain${dryRun ? "-dry" : ""}`, nodes: 1, cluster: false });
     const addresses = [...addressesOf(lab).slice(0, 3), ...addressesOf(plain)];
     const before = await snapshot(addresses);
-    await expect(createCluster({ addresses, replicas: 0, dryRun }, noop)).rejects.toMatchObject({ code: "not_cluster_enabled" });
+    await expect(createCluster({ access: uniformAccess(), addresses, replicas: 0, dryRun }, noop)).rejects.toMatchObject({ code: "not_cluster_enabled" });
     expect(await snapshot(addresses)).toEqual(before);
   });
 });
@@ -120,14 +121,14 @@ describe("wrong password", () => {
     const lab = await labUp({ name: "auth", nodes: 3, password: "s3cret-pass" });
     const addresses = addressesOf(lab);
     const before = await snapshot(addresses, "s3cret-pass");
-    const err = await createCluster({ addresses, replicas: 0, connection: { password: "wrong" } }, noop).catch((e) => e);
+    const err = await createCluster({ addresses, replicas: 0, access: uniformAccess({ password: "wrong" }) }, noop).catch((e) => e);
     expect(err).toMatchObject({ code: "auth_failed" });
     expect(String(err.message)).not.toContain("wrong");
     // No password at all: the server answers NOAUTH to the preflight's first command.
-    expect(await createCluster({ addresses, replicas: 0 }, noop).catch((e) => e)).toMatchObject({ code: "auth_failed" });
+    expect(await createCluster({ access: uniformAccess(), addresses, replicas: 0 }, noop).catch((e) => e)).toMatchObject({ code: "auth_failed" });
     expect(await snapshot(addresses, "s3cret-pass")).toEqual(before);
     // The right password works, and redis-cli agrees.
-    await createCluster({ addresses, replicas: 0, connection: { password: "s3cret-pass" } }, noop);
+    await createCluster({ addresses, replicas: 0, access: uniformAccess({ password: "s3cret-pass" }) }, noop);
     expect((await redisCliClusterCheck(addresses[0], "s3cret-pass")).ok).toBe(true);
   });
 });
@@ -136,12 +137,12 @@ describe("masterauth", () => {
   it("refuses a replica that could not authenticate to its password-protected master, changing nothing", async () => {
     const lab = await labUp({ name: "auth2", nodes: 6, password: "s3cret-pass" });
     const addresses = addressesOf(lab);
-    const plan = (await createCluster({ addresses, replicas: 1, dryRun: true, connection: { password: "s3cret-pass" } }, noop)).plan;
+    const plan = (await createCluster({ addresses, replicas: 1, dryRun: true, access: uniformAccess({ password: "s3cret-pass" }) }, noop)).plan;
     const replica = Object.keys(plan.replicaOf)[0];
     await client(replica, "s3cret-pass").call("CONFIG", "SET", "masterauth", "");
     const before = await snapshot(addresses, "s3cret-pass");
     for (const dryRun of [true, false]) {
-      const err = await createCluster({ addresses, replicas: 1, dryRun, connection: { password: "s3cret-pass" } }, noop).catch((e) => e);
+      const err = await createCluster({ addresses, replicas: 1, dryRun, access: uniformAccess({ password: "s3cret-pass" }) }, noop).catch((e) => e);
       expect(err).toMatchObject({ code: "masterauth_missing" });
       expect(String(err.message)).not.toContain("s3cret");
     }
@@ -158,7 +159,7 @@ describe("build settings are restored even when the build fails", () => {
     expect(before).toEqual(addresses.map(() => ORIGINAL));
     const steps: string[] = [];
     // 1 ms: the first poll is already past the deadline, with the build settings in place.
-    const err = await createCluster({ addresses, replicas: 0, timeoutMs: 1 }, { progress: (e) => steps.push(e.step) }).catch((e) => e);
+    const err = await createCluster({ access: uniformAccess(), addresses, replicas: 0, timeoutMs: 1 }, { progress: (e) => steps.push(e.step) }).catch((e) => e);
     expect(err).toMatchObject({ code: "timeout" });
     expect(steps.slice(0, 3)).toEqual(["preflight", "addslots", "meet"]);
     expect(steps.at(-1)).toBe("restore");
@@ -172,7 +173,7 @@ describe("build settings are restored even when the build fails", () => {
     const victimAddress = formatAddress(victim);
     // Killed once the build settings are applied everywhere (the "addslots" step).
     const progress = (e: { step: string }) => e.step === "addslots" && process.kill(victim.pid!, "SIGKILL");
-    const err = await createCluster({ addresses, replicas: 0, timeoutMs: 2000 }, { progress }).catch((e) => e);
+    const err = await createCluster({ access: uniformAccess(), addresses, replicas: 0, timeoutMs: 2000 }, { progress }).catch((e) => e);
     expect(err).toMatchObject({ code: "settings_not_restored" });
     expect(err.message).toContain(victimAddress);
     expect(err.details).toEqual([expect.objectContaining({ severity: "error", code: "settings_unverified", node: victimAddress })]);
@@ -190,7 +191,7 @@ describe.each([
     const zones = Object.fromEntries(lab.nodes.map((x) => [formatAddress(x), x.zone]));
     const events: string[] = [];
     const counts: [number, number][] = [];
-    const r = await createCluster({ addresses, replicas: 1, zones }, { progress: (e) => (events.push(e.step), counts.push([e.progress!, e.total!])) });
+    const r = await createCluster({ access: uniformAccess(), addresses, replicas: 1, zones }, { progress: (e) => (events.push(e.step), counts.push([e.progress!, e.total!])) });
     expect(counts.at(-1)).toEqual([10 + replicas, 10 + replicas]);
     expect(counts.map(([p]) => p)).toEqual(counts.map((_, i) => i + 1));
     expect(r.applied).toBe(true);

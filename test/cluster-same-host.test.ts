@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { uniformAccess } from "../src/redis/node-access.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkCluster } from "../src/checks/cluster-checks.js";
 import type { Finding } from "../src/checks/finding.js";
@@ -51,7 +52,7 @@ afterAll(async () => {
 
 describe("anti-affinity by the IP a node is reached at", () => {
   it("create places no replica on its master's host, although one node is named localhost", async () => {
-    const r = await createCluster({ addresses: typed, replicas: 1 }, { progress: () => {} });
+    const r = await createCluster({ access: uniformAccess(), addresses: typed, replicas: 1 }, { progress: () => {} });
     expect(r.plan.warnings).toEqual([]);
     expect(new Set(r.plan.masters.map((m) => ipOf(m.address))).size).toBe(3);
     for (const [replica, master] of Object.entries(r.plan.replicaOf)) expect(ipOf(replica)).not.toBe(ipOf(master));

@@ -110,7 +110,7 @@ describe("a lab cluster over Streamable HTTP", () => {
       expect((await call("cluster_check", { target: "prod" }, s)).structuredContent).toMatchObject({ ok: true, counts: { nodes: 6 } });
       const create = await call("cluster_create", { target: "prod", replicas: 1 }, s);
       expect(create.isError).toBe(true);
-      expect(textOf(create)).toMatch(/^Target 'prod' is read-only here\. .+/);
+      expect(textOf(create)).toMatch(/^\S+ is read-only here: .*target 'prod' does not allow mutations\. .+/);
       expect(create._meta?.["redis-pilot/error"]).toMatchObject({ code: "mutation_not_allowed" });
     });
   });

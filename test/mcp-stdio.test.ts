@@ -119,10 +119,10 @@ describe("redis-pilot mcp over stdio", () => {
       expect(JSON.parse(topology.contents[0].text as string)).toMatchObject({ source: { kind: "target", name: "prod" }, shards: [{}, {}, {}] });
       const create = await other.client.callTool({ name: "cluster_create", arguments: { target: "prod", replicas: 1 } });
       expect(create.isError).toBe(true);
-      expect(textOf(create)).toMatch(/^Target 'prod' is read-only here\. /);
+      expect(textOf(create)).toMatch(/^\S+ is read-only here: .*target 'prod' does not allow mutations\. /);
       const bare = await other.client.callTool({ name: "cluster_create", arguments: { nodes: ["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], replicas: 0 } });
       expect(bare.isError).toBe(true);
-      expect(textOf(bare)).toContain("(not a lab or a target) is read-only here.");
+      expect(textOf(bare)).toContain("127.0.0.1:1 is read-only here: it belongs to no lab or config target");
     } finally {
       await other.client.close();
     }

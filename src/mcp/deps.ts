@@ -1,7 +1,8 @@
 /**
  * What every MCP session shares: the selected tools and, loaded on first use, the
- * targets config and the resolver built from it. MCP is never operator mode: bare
- * addresses outside a lab, and targets without allowMutations, stay read-only.
+ * targets config and the resolver built from it. MCP is never operator mode: the model
+ * picks the addresses, so bare ones outside a lab stay read-only unless the config's
+ * bareAddresses.allowMutations says otherwise, and targets without allowMutations too.
  */
 import type { AnyTool } from "../registry/tool.js";
 import type { PilotConfig } from "../targets/config.js";
@@ -31,7 +32,7 @@ export function createDeps(tools: AnyTool[], configPath?: string): ServerDeps {
   const config = once(async () => (await import("../targets/config.js")).loadConfig(configPath));
   const resolver = once(async () => {
     const { createResolver } = await import("../targets/resolver.js");
-    return createResolver({ config: await config(), allowAdhocMutations: false });
+    return createResolver({ config: await config() });
   });
   return { tools, config, targets: { resolve: async (ref, opts) => (await resolver()).resolve(ref, opts) } };
 }

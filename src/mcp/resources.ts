@@ -73,7 +73,7 @@ async function readTopology(deps: ServerDeps, kind: SourceKind, name: string, fo
     import("./topology-shape.js"),
     import("./mermaid.js"),
   ]);
-  const view = await readClusterView(target.addresses, { connection: target.connection, zones: target.zones });
+  const view = await readClusterView(target.addresses, { access: target.access });
   const shape = topologyShape(view, target.zones);
   const text =
     format === "mmd"
@@ -101,7 +101,7 @@ function nodeState(n: NodeView) {
 async function readNodeInfo(deps: ServerDeps, address: string, uri: URL): Promise<ReadResourceResult> {
   const target = await deps.targets.resolve({ nodes: [address] }, { mutate: false });
   const { withNode } = await import("../redis/connection.js");
-  const text = await withNode(target.addresses[0], target.connection, (c) => c.info());
+  const text = await withNode(target.addresses[0], target.access.connection(target.addresses[0]), (c) => c.info());
   return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
 }
 

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
 import { formatAddress, parseAddress } from "./address.js";
 import { withDeferredExtraCa } from "./extra-ca.js";
+import { isNodeAccess, uniformAccess, type NodeAccess } from "./node-access.js";
 
 export interface ConnectionOptions {
   username?: string;
@@ -17,7 +18,13 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** @default 5000 */
   commandTimeoutMs?: number;
+  /**
+   * Connect to this IP instead of looking the address's host name up again: the resolver
+   * pins the IP it checked the policy against (src/redis/node-access.ts).
+   */
+  ip?: string;
 }
+
 
 const AUTH_REPLY = /^(Ready check failed: )?(WRONGPASS|NOAUTH)|invalid username-password/;
 const NETWORK_CODES: Record<string, string> = {
@@ -70,7 +77,7 @@ export async function connect(address: string, opts: ConnectionOptions = {}, how
   const { host, port } = parseAddress(address);
   const RedisClient = await loadRedisClient();
   const client = new RedisClient({
-    host,
+    host: opts.ip ?? host,
     port,
     username: opts.username,
     password: opts.password,
@@ -126,8 +133,18 @@ export async function withNode<T>(address: string, opts: ConnectionOptions, fn: 
  */
 export class NodePool {
   private readonly clients = new Map<string, Promise<Redis>>();
+  /** Whose credentials each address gets; readClusterView admits discovered peers through it. */
+  readonly access: NodeAccess;
 
-  constructor(readonly options: ConnectionOptions = {}) {}
+  /** A NodeAccess from ctx.targets.resolve(); plain options (the same for every node) only for callers that own every server (tests, benches). */
+  constructor(access: NodeAccess | ConnectionOptions = {}) {
+    this.access = isNodeAccess(access) ? access : uniformAccess(access);
+  }
+
+  /** The options this pool connects to address with (for error wording: its timeouts). */
+  optionsFor(address: string): ConnectionOptions {
+    return this.access.connection(formatAddress(parseAddress(address)));
+  }
 
   async get(address: string, how: ConnectOptions = {}): Promise<Redis> {
     const key = formatAddress(parseAddress(address));
@@ -140,7 +157,8 @@ export class NodePool {
       client.disconnect();
       return this.get(key, how);
     }
-    const pending = connect(key, this.options, how);
+    // Asked per connect, not cached: an address the access never admitted throws here, before any socket.
+    const pending = connect(key, this.access.connection(key), how);
     this.clients.set(key, pending);
     pending.catch(() => {
       if (this.clients.get(key) === pending) this.clients.delete(key);

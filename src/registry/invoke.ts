@@ -9,6 +9,13 @@ import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, int
 import { log } from "../log.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { describeIssues } from "./input-issue.js";
+import type { TargetResolver } from "../targets/resolver.js";
+import { isMutating } from "./tool.js";
+
+/** Every resolve() a mutating tool makes is a mutating one, dry runs included: a dry run refuses what the real run would. */
+export function mutatingResolver(inner: TargetResolver): TargetResolver {
+  return { resolve: (ref) => inner.resolve(ref, { mutate: true }) };
+}
 
 export interface InvokeOptions {
   ctx: ToolContext;
@@ -63,6 +70,9 @@ export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOp
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) return failure(inputError(tool, parsed.error, rawArgs ?? {}), started);
   const args = parsed.data as Record<string, unknown>;
+  // A tool that can change servers resolves every node as a mutating call, also in a dry
+  // run and whatever its handler asks: the policy holds for every tool, written or to come.
+  if (isMutating(tool)) opts = { ...opts, ctx: { ...opts.ctx, targets: mutatingResolver(opts.ctx.targets) } };
   try {
     if (tool.annotations.destructiveHint && !args.dryRun && args.confirm !== true) {
       const plan = (await tool.handler({ ...args, dryRun: true }, opts.ctx)) as Record<string, unknown>;

@@ -41,6 +41,12 @@ export const AgentConfigSchema = z.object({
 
 export const PilotConfigSchema = z.object({
   targets: z.record(z.string(), TargetConfigSchema).default({}),
+  /**
+   * Servers named by bare HOST:PORT that belong to no lab or target. Read-only for MCP
+   * clients and the agent (a model picks them) unless this says otherwise; at the CLI
+   * the operator who types them is the consent.
+   */
+  bareAddresses: z.object({ allowMutations: z.boolean().default(false) }).optional(),
   agent: AgentConfigSchema.optional(),
 });
 export type PilotConfig = z.infer<typeof PilotConfigSchema>;

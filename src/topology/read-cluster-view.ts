@@ -2,19 +2,23 @@
  * Reads a ClusterView: every node's own CLUSTER NODES, CLUSTER INFO and INFO
  * replication/keyspace, all nodes concurrently, one pipeline (one round trip) per node.
  * Called in polling loops, so it reuses a NodePool when given one. One bad node never
- * fails the read: it lands in `unreachable`; only "no seed answered" throws.
+ * fails the read: it lands in `unreachable`; only "no seed answered" throws, and a peer
+ * the access refuses (a mutating call reaching a node it may not change), which stops
+ * the read before that peer is touched.
  */
-import { NotClusterEnabledError, PilotError, UnreachableError, ValidationError, errorMessage } from "../errors.js";
+import { MutationNotAllowedError, NotClusterEnabledError, PilotError, UnreachableError, ValidationError, errorMessage } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import { BadReplyError } from "../redis/bad-reply.js";
-import { NodePool, toPilotError, type ConnectionOptions } from "../redis/connection.js";
+import { NodePool, toPilotError } from "../redis/connection.js";
+import type { NodeAccess, NodeGrant } from "../redis/node-access.js";
 import { parseClusterNodes } from "../redis/parse-cluster-nodes.js";
 import { keysFromInfo, parseClusterInfo, replicationFromInfo } from "../redis/parse-info.js";
 import type { ClusterNodeEntry, ClusterView, NodeView, UnreachableNode } from "./types.js";
 
 export interface ReadClusterViewOptions {
-  connection?: ConnectionOptions;
-  /** address -> zone label. */
+  /** Credentials per node and the admission of discovered peers (from ctx.targets.resolve); default: the pool's. */
+  access?: NodeAccess;
+  /** address -> zone label; a node not listed here takes the zone its grant carries. */
   zones?: Record<string, string>;
   /** Follow the peers each node lists in CLUSTER NODES. @default true */
   discover?: boolean;
@@ -35,7 +39,7 @@ async function readNode(pool: NodePool, address: string, zone: string | undefine
   const texts = replies.map(([err, value]) => {
     if (err) {
       if (/cluster support disabled/i.test(err.message)) throw new NotClusterEnabledError(address);
-      throw toPilotError(address, err, pool.options);
+      throw toPilotError(address, err, pool.optionsFor(address));
     }
     if (typeof value !== "string") throw new BadReplyError("CLUSTER NODES/INFO", `non-text reply from ${address}`);
     return value;
@@ -77,21 +81,27 @@ function byAddress(a: { address: string }, b: { address: string }): number {
   return x.host === y.host ? x.port - y.port : x.host < y.host ? -1 : 1;
 }
 
-export async function readClusterView(seeds: string[], opts: ReadClusterViewOptions = {}): Promise<ClusterView> {
+export async function readClusterView(seeds: string[], opts: ReadClusterViewOptions): Promise<ClusterView> {
   if (seeds.length === 0) throw new ValidationError("No node address was given to read the cluster from.", "Pass at least one HOST:PORT.");
-  const pool = opts.pool ?? new NodePool(opts.connection);
-  const zones = opts.zones ?? {};
+  const access = opts.access ?? opts.pool?.access;
+  if (!access) throw new Error("readClusterView needs the call's NodeAccess (or a NodePool built on it)");
+  const pool = opts.pool ?? new NodePool(access);
   const discover = opts.discover ?? true;
   const seedAddresses = seeds.map((s) => formatAddress(parseAddress(s)));
   const visited = new Set<string>();
+  const zones: Record<string, string> = { ...opts.zones };
   const nodes: NodeView[] = [];
   const unreachable: UnreachableNode[] = [];
   const seedErrors: unknown[] = [];
   const reads: Promise<void>[] = [];
+  let refused: unknown;
 
-  const visit = (address: string, isSeed: boolean): void => {
-    if (visited.has(address)) return;
-    visited.add(address);
+  const read = (grant: NodeGrant, isSeed: boolean): void => {
+    // One read per node, however many spellings lead to it.
+    if (visited.has(grant.key)) return;
+    visited.add(grant.key);
+    const address = grant.address;
+    if (zones[address] === undefined && grant.zone !== undefined) zones[address] = grant.zone;
     reads.push(
       readNode(pool, address, zones[address]).then(
         (node) => {
@@ -99,7 +109,7 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
           if (!discover) return;
           for (const peer of node.peers) {
             const a = peerAddress(peer);
-            if (a) visit(a, false);
+            if (a) admitPeer(a, address);
           }
         },
         (err) => {
@@ -109,14 +119,27 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
       ),
     );
   };
+  // Every peer is admitted before it is touched: its own credentials, or a refusal.
+  const admitPeer = (peer: string, via: string): void => {
+    reads.push(
+      access.admit(peer, via).then(
+        (grant) => read(grant, false),
+        (err) => {
+          if (err instanceof MutationNotAllowedError) refused ??= err;
+          else unreachable.push({ address: peer, error: errorMessage(err) });
+        },
+      ),
+    );
+  };
 
   try {
-    for (const s of seedAddresses) visit(s, true);
+    for (const s of seedAddresses) read(access.grant(s), true);
     // Reads started by discovery are appended while we wait, so walk by index.
     for (let i = 0; i < reads.length; i++) await reads[i];
   } finally {
     if (!opts.pool) await pool.close();
   }
+  if (refused) throw refused;
 
   if (nodes.length === 0) {
     const first = seedErrors[0];

@@ -54,7 +54,7 @@ export const clusterCheck = defineTool({
   },
   async handler({ lab, target, nodes, replicasPerMaster }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
-    const view = await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones });
+    const view = await readClusterView(resolved.addresses, { access: resolved.access });
     const findings = checkCluster(view, { replicasPerMaster });
     return { ok: !hasErrors(findings), counts: clusterCounts(view), findings };
   },

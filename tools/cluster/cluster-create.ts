@@ -52,9 +52,10 @@ export const clusterCreate = defineTool({
     exitCode: (o) => (o.applied && !o.ok ? 1 : 0),
   },
   async handler(input, ctx) {
-    const target = await ctx.targets.resolve(input, { mutate: !input.dryRun });
+    // A dry run is held to the same policy as the real run (invokeTool enforces it too).
+    const target = await ctx.targets.resolve(input, { mutate: true });
     const r = await createCluster(
-      { addresses: target.addresses, replicas: input.replicas, masters: input.masters, connection: target.connection, zones: target.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs },
+      { addresses: target.addresses, replicas: input.replicas, masters: input.masters, access: target.access, zones: target.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs },
       { progress: ctx.progress, signal: ctx.signal },
     );
     const timings = Object.fromEntries(Object.entries(r.timings).filter(([, v]) => typeof v === "number")) as Record<string, number>;

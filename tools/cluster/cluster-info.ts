@@ -98,7 +98,7 @@ export const clusterInfo = defineTool({
   cli: { args: ["nodes"] },
   async handler({ lab, target, nodes }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
-    const view = await readClusterView(resolved.addresses, { connection: resolved.connection, zones: resolved.zones });
+    const view = await readClusterView(resolved.addresses, { access: resolved.access });
     const members = clusterMembers(view);
     const counts = clusterCounts(view, members);
     return {

@@ -5,7 +5,8 @@
  * the tuned settings re-read and back at their original values.
  */
 import { PilotError, VerificationFailedError, errorMessage } from "../../errors.js";
-import { NodePool, type ConnectionOptions } from "../../redis/connection.js";
+import { NodePool } from "../../redis/connection.js";
+import type { NodeAccess } from "../../redis/node-access.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { checkCluster } from "../../checks/cluster-checks.js";
 import { listNames } from "../../checks/cluster-members.js";
@@ -23,7 +24,8 @@ export interface CreateClusterRequest {
   /** Replicas per master. */
   replicas: number;
   masters?: number;
-  connection?: ConnectionOptions;
+  /** Per-node credentials and policy, from ctx.targets.resolve() (mutating: every node must be mutable). */
+  access: NodeAccess;
   /** address -> zone label, for placement and checks. */
   zones?: Record<string, string>;
   /** Run the read-only preflight and plan; change nothing. */
@@ -77,7 +79,7 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
   assertNoDuplicateAddresses(addresses);
   // Counts are refused before any I/O; placement waits for the IPs preflight reads.
   layout(addresses.length, { replicas: req.replicas, masters: req.masters });
-  const pool = new NodePool(req.connection);
+  const pool = new NodePool(req.access);
   try {
     const nodes = await preflight(pool, addresses);
     const plan = planCreate(planNodes(nodes, req.zones), { replicas: req.replicas, masters: req.masters });

@@ -46,7 +46,7 @@ async function inspect(pool: NodePool, address: string): Promise<PreflightNode> 
   // No PING on connect: this pipeline is the first thing the node hears, in one write
   // and one round trip, and a refused password fails it (mapped to AuthError below).
   const r = await pool.get(address, { ping: false });
-  const mapped = (err: unknown) => toPilotError(address, err, pool.options);
+  const mapped = (err: unknown) => toPilotError(address, err, pool.optionsFor(address));
   const replies = await r
     .pipeline()
     .call("INFO", "cluster")

@@ -1,0 +1,133 @@
+/**
+ * Who owns a server: a lab, a config target, or nobody. Ownership is decided by IP and
+ * port, never by how an address is spelled, so "localhost:7000", "127.1:7000" and
+ * "127.0.0.1:7000" are one node with one owner. A node several owners list (a lab node
+ * also in a target, two targets sharing a server) is read-only unless every one of them
+ * allows mutations, whatever order the config lists them in.
+ */
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { UnreachableError } from "../errors.js";
+import { formatAddress, parseAddress } from "../redis/address.js";
+import type { LabState } from "../lab/types.js";
+import type { Owner } from "../redis/node-access.js";
+import type { PilotConfig } from "./config.js";
+
+export type { Owner } from "../redis/node-access.js";
+
+/** One node's identity: the IP its name resolved to (pinned: connections go there) and the port. */
+export interface Endpoint {
+  ip: string;
+  port: number;
+  /** "ip:port", the key ownership is looked up by. */
+  key: string;
+}
+
+export const endpointKey = (ip: string, port: number): string => formatAddress({ host: ip, port });
+
+/**
+ * Every IP a host name resolves to (an IP literal is itself), IPv4 first. getaddrinfo
+ * also reads the short IPv4 forms (127.1) that isIP does not.
+ */
+export async function hostIps(host: string): Promise<string[]> {
+  const bare = host.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare)) return [canonicalIp(bare)];
+  try {
+    const all = await lookup(bare, { all: true });
+    const ips = [...new Set(all.map((a) => canonicalIp(a.address)))];
+    return [...ips.filter((ip) => isIP(ip) === 4), ...ips.filter((ip) => isIP(ip) === 6)];
+  } catch {
+    throw new UnreachableError(host, "the host name does not resolve");
+  }
+}
+
+/** 127.1 -> 127.0.0.1 (getaddrinfo's reading), ::ffff:127.0.0.1 -> 127.0.0.1. */
+function canonicalIp(ip: string): string {
+  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
+}
+
+export interface Claim {
+  owner: Owner;
+  mutable: boolean;
+}
+
+/** ip:port -> every owner that lists it, and each owner's zones. Built per call: labs come and go, DNS changes. */
+export class OwnerIndex {
+  private readonly claims = new Map<string, Claim[]>();
+  private readonly zones = new Map<string, string>();
+
+  /** An owner's zone label for a node (a target's zones may name nodes that are not seeds). */
+  setZone(owner: Owner, key: string, zone: string): void {
+    this.zones.set(`${ownerName(owner)}|${owner.kind}|${key}`, zone);
+  }
+
+  zoneOf(owner: Owner, key: string): string | undefined {
+    return this.zones.get(`${ownerName(owner)}|${owner.kind}|${key}`);
+  }
+
+  add(key: string, claim: Claim): void {
+    const list = this.claims.get(key) ?? [];
+    if (!list.some((c) => sameOwner(c.owner, claim.owner))) list.push(claim);
+    this.claims.set(key, list);
+  }
+
+  claimsOf(key: string): Claim[] {
+    return this.claims.get(key) ?? [];
+  }
+
+  /** The keys an owner lists. */
+  keysOf(owner: Owner): string[] {
+    return [...this.claims].filter(([, cs]) => cs.some((c) => sameOwner(c.owner, owner))).map(([k]) => k);
+  }
+}
+
+export function sameOwner(a: Owner, b: Owner): boolean {
+  return a.kind === b.kind && (a.kind === "none" || a.name === (b as { name: string }).name);
+}
+
+/**
+ * Labs first, then targets by name: the owner whose credentials a node shared by several
+ * gets. Sorting by name keeps the outcome independent of the config's order.
+ */
+export function primaryClaim(claims: Claim[]): Claim | undefined {
+  const rank = (c: Claim) => (c.owner.kind === "lab" ? 0 : 1);
+  return [...claims].sort((a, b) => rank(a) - rank(b) || ownerName(a.owner).localeCompare(ownerName(b.owner)))[0];
+}
+
+const ownerName = (o: Owner) => (o.kind === "none" ? "" : o.name);
+
+/** Resolves a host:port to its endpoint, preferring an IP some owner lists (then IPv4). */
+export async function endpointOf(address: string, index?: OwnerIndex): Promise<Endpoint> {
+  const { host, port } = parseAddress(address);
+  const ips = await hostIps(host);
+  const owned = index ? ips.find((ip) => index.claimsOf(endpointKey(ip, port)).length > 0) : undefined;
+  const ip = owned ?? ips[0];
+  return { ip, port, key: endpointKey(ip, port) };
+}
+
+/** Index of every lab node and every config target node (target host names resolved). */
+export async function buildOwnerIndex(labs: LabState[], config: PilotConfig | undefined): Promise<OwnerIndex> {
+  const index = new OwnerIndex();
+  // A name that does not resolve owns nothing; calls naming it fail when they connect.
+  const keys = async (address: string) => {
+    const { host, port } = parseAddress(address);
+    return (await hostIps(host).catch(() => [] as string[])).map((ip) => endpointKey(ip, port));
+  };
+  for (const lab of labs) {
+    const owner: Owner = { kind: "lab", name: lab.name };
+    for (const n of lab.nodes) {
+      for (const key of await keys(formatAddress(n))) {
+        index.add(key, { owner, mutable: true });
+        index.setZone(owner, key, n.zone);
+      }
+    }
+  }
+  await Promise.all(
+    Object.entries(config?.targets ?? {}).map(async ([name, t]) => {
+      const owner: Owner = { kind: "target", name };
+      for (const seed of t.nodes) for (const key of await keys(seed)) index.add(key, { owner, mutable: t.allowMutations });
+      for (const [address, zone] of Object.entries(t.zones ?? {})) for (const key of await keys(address)) index.setZone(owner, key, zone);
+    }),
+  );
+  return index;
+}
