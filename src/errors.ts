@@ -89,6 +89,17 @@ export class LabBackendUnavailableError extends PilotError {
   }
 }
 
+/** The docker lab backend found no engine to talk to. */
+export class DockerUnavailableError extends PilotError {
+  constructor(readonly engine: string, cause: string) {
+    super(
+      "docker_unavailable",
+      `No Docker engine answers at ${engine} (${cause}).`,
+      "Start Docker (Docker Desktop, or dockerd as root), point DOCKER_HOST at a running engine, or use the local backend (the default), which needs only redis-server.",
+    );
+  }
+}
+
 export class MutationNotAllowedError extends PilotError {
   /** `message` names the node and its owner (src/targets/access.ts words it). */
   constructor(message: string, next = "Use a lab, or name the servers in a config target with allowMutations: true.") {

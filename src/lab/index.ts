@@ -3,6 +3,8 @@
  * LabBackend interface; state is saved so any later process can find and stop a lab.
  */
 import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, ValidationError } from "../errors.js";
+import { DockerBackend } from "./docker/backend.js";
+import { undoPartitions } from "./faults/index.js";
 import { LocalBackend } from "./local.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
 import { isLabReserved, listLabs, loadLab, removeLab, reserveLab, saveLab } from "./store.js";
@@ -13,6 +15,7 @@ export { normalizeSpec, placeNodes, type LabSpecInput } from "./spec.js";
 
 export function backendFor(name: LabBackendName): LabBackend {
   if (name === "local") return new LocalBackend();
+  if (name === "docker") return new DockerBackend();
   throw new LabBackendUnavailableError(name);
 }
 
@@ -36,7 +39,7 @@ export async function labUp(input: LabSpecInput, progress?: (msg: string) => voi
   }
 }
 
-/** Stops every node of the lab by pid, removes its data dir, then its state. */
+/** Removes the lab's partition rules, stops every node by pid (or container id), removes its data dir, then its state. */
 export async function labDown(name: string): Promise<void> {
   const state = await loadLab(name);
   if (!state) {
@@ -44,6 +47,7 @@ export async function labDown(name: string): Promise<void> {
     if (await isLabReserved(name)) return removeLab(name);
     throw new LabNotFoundError(name);
   }
+  await undoPartitions(state);
   await backendFor(state.backend).down(state);
   await removeLab(name);
 }
@@ -51,7 +55,9 @@ export async function labDown(name: string): Promise<void> {
 export async function labStatus(name: string): Promise<{ state: LabState; nodes: LabNodeStatus[] }> {
   const state = await loadLab(name);
   if (!state) throw new LabNotFoundError(name);
-  return { state, nodes: await backendFor(state.backend).status(state) };
+  const nodes = await backendFor(state.backend).status(state);
+  // The fault the lab applied says why a node is down (killed, stopped) or silent (paused).
+  return { state, nodes: nodes.map((n, i) => (state.nodes[i]?.fault ? { ...n, fault: state.nodes[i].fault } : n)) };
 }
 
 /** The lab a call means: the given name, or the only lab there is. */

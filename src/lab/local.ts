@@ -6,19 +6,17 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, isAbsolute, join } from "node:path";
 import { formatAddress } from "../redis/address.js";
-import { keysFromInfo, parseInfo } from "../redis/parse-info.js";
-import { probeInfo } from "./node-probe.js";
+import { answeringStatus, statusBase } from "./node-status.js";
 import { isNodeProcess, startNode, stopNode } from "./node-process.js";
 import { PortAllocator } from "./ports.js";
 import { findRedisServer } from "./redis-binary.js";
 import { placeNodes } from "./spec.js";
 import type { LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "./types.js";
 
-const TEMP_PREFIX = "redis-pilot-";
-const STATUS_TIMEOUT_MS = 500;
+export const TEMP_PREFIX = "redis-pilot-";
 
 /** Only ever delete a dir this backend made, whatever a state file says. */
-function isOurTempDir(dir: string): boolean {
+export function isOurTempDir(dir: string): boolean {
   return isAbsolute(dir) && basename(dir).startsWith(TEMP_PREFIX);
 }
 
@@ -84,19 +82,8 @@ export class LocalBackend implements LabBackend {
 }
 
 async function nodeStatus(node: LabNode, password: string | undefined): Promise<LabNodeStatus> {
-  const base = { address: formatAddress(node), zone: node.zone };
   if (node.pid === undefined || !isNodeProcess(node.pid, node.dir)) {
-    return { ...base, running: false, error: `process ${node.pid ?? "?"} is not running` };
+    return { ...statusBase(node), running: false, error: `process ${node.pid ?? "?"} is not running` };
   }
-  const reply = await probeInfo(node.host, node.port, password, STATUS_TIMEOUT_MS);
-  if (!reply) return { ...base, running: false, error: `process ${node.pid} is alive but did not answer within ${STATUS_TIMEOUT_MS} ms (paused?)` };
-  if ("error" in reply) return { ...base, running: true, error: reply.error };
-  const info = parseInfo(reply.info);
-  return {
-    ...base,
-    running: true,
-    role: info.replication?.values.role === "slave" ? "replica" : "master",
-    clusterEnabled: info.cluster?.values.cluster_enabled === "1",
-    keys: keysFromInfo(info),
-  };
+  return answeringStatus(node, password, `process ${node.pid}`);
 }

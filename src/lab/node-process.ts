@@ -92,14 +92,18 @@ function spawnDetached(bin: string, nodeDir: string): ChildProcess {
   }
 }
 
+/** Writes the node's redis.conf for this port; a failed attempt's log and nodes.conf (with the old port) go. */
+export async function prepareNodeDir(dir: string, host: string, port: number, conf: StartNodeOptions["conf"]): Promise<void> {
+  await rm(join(dir, "nodes.conf"), { force: true });
+  await writeFile(join(dir, "redis.log"), "");
+  await writeFile(confPath(dir), renderRedisConf({ ...conf, host, port, dir, logfile: join(dir, "redis.log") }), { mode: 0o600 });
+}
+
 /** Starts one node and resolves once it answers INFO as itself. */
 export async function startNode(o: StartNodeOptions): Promise<{ port: number; pid: number }> {
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = attempt === 1 && o.port !== undefined ? o.port : await o.allocator.next(o.host);
-    // A failed attempt leaves its log and maybe a nodes.conf with the old port: start clean.
-    await rm(join(o.dir, "nodes.conf"), { force: true });
-    await writeFile(join(o.dir, "redis.log"), "");
-    await writeFile(confPath(o.dir), renderRedisConf({ ...o.conf, host: o.host, port, dir: o.dir, logfile: join(o.dir, "redis.log") }), { mode: 0o600 });
+    await prepareNodeDir(o.dir, o.host, port, o.conf);
     const child = spawnDetached(o.bin, o.dir);
     const outcome = await waitReady(child, o.host, port, o.conf.password, o.dir, o.readyTimeoutMs ?? 10_000);
     if (outcome.kind === "ready") return { port, pid: child.pid! };
@@ -112,6 +116,24 @@ export async function startNode(o: StartNodeOptions): Promise<{ port: number; pi
     throw new LabError(`redis-server on ${o.host}:${port} exited at start: ${outcome.log.replace(/\s*\n\s*/g, " | ") || "no log output"}.`, "Fix what redis-server's log names (often an extra config directive) and retry.");
   }
   throw new LabError(`Could not bind a free port on ${o.host} after ${BIND_ATTEMPTS} attempts.`, "Other processes are taking ports in this range; retry, or stop labs you no longer need.");
+}
+
+/**
+ * Starts a node that was stopped or killed again from its own conf file: same port, same
+ * nodes.conf, so a cluster node rejoins as itself. Resolves with the new pid once it answers.
+ */
+export async function respawnNode(bin: string, host: string, port: number, dir: string, password: string | undefined, readyTimeoutMs = 10_000): Promise<number> {
+  const child = spawnDetached(bin, dir);
+  const outcome = await waitReady(child, host, port, password, dir, readyTimeoutMs);
+  if (outcome.kind === "ready") return child.pid!;
+  if (outcome.kind === "timeout") {
+    if (child.pid) await stopNode(child.pid, dir);
+    throw new TimeoutError(`redis-server on ${host}:${port} answering after its restart`, readyTimeoutMs);
+  }
+  throw new LabError(
+    `redis-server on ${host}:${port} exited at restart: ${outcome.log.replace(/\s*\n\s*/g, " | ") || "no log output"}.`,
+    /Address already in use/i.test(outcome.log) ? `Another process took port ${port} while the node was down; stop it and start the node again.` : "Fix what redis-server's log names and start the node again.",
+  );
 }
 
 /** True when pid is still the redis-server started with this node's conf file (not a reused pid). */

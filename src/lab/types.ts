@@ -20,7 +20,12 @@ export interface LabSpec {
   password?: string;
   /** Extra redis.conf directives. */
   config?: Record<string, string>;
+  /** Docker backend: the image to run (default: the local image built from this host's redis-server). */
+  image?: string;
 }
+
+/** A fault the lab applied to a node and has not undone (src/lab/faults). */
+export type NodeFault = "killed" | "stopped" | "paused";
 
 export interface LabNode {
   /** 0-based index in the lab. */
@@ -35,6 +40,8 @@ export interface LabNode {
   containerId?: string;
   /** Node data dir (under the lab dir). */
   dir: string;
+  /** Set while a fault the lab applied holds (killed, stopped, paused); absent when running. */
+  fault?: NodeFault;
 }
 
 export interface LabState {
@@ -45,6 +52,8 @@ export interface LabState {
   dir: string;
   createdAt: string;
   nodes: LabNode[];
+  /** Zone pairs the lab has cut apart (iptables, src/lab/faults/partition.ts); healed on down. */
+  cuts?: Array<[string, string]>;
   /** Kept only in the 0600 state file so later processes can connect; never printed. */
   password?: string;
 }
@@ -53,6 +62,8 @@ export interface LabNodeStatus {
   address: string;
   zone: string;
   running: boolean;
+  /** A fault the lab applied to this node and has not undone. */
+  fault?: NodeFault;
   /** INFO server/replication/cluster summary when reachable. */
   role?: "master" | "replica";
   clusterEnabled?: boolean;

@@ -27,8 +27,9 @@ export const labUp = defineTool({
   name: "lab_up",
   title: "Start a lab",
   description:
-    "Start a named sandbox of empty Redis nodes on this machine (one redis-server process per node, " +
-    "each on its own loopback address 127.0.ZONE.N; zones are loopback subnets). Use it to get servers " +
+    "Start a named sandbox of empty Redis nodes on this machine (one redis-server process per node, or with " +
+    "backend docker one container per node on host networking; each node on its own loopback address " +
+    "127.0.ZONE.N; zones are loopback subnets). Use it to get servers " +
     "to practise on before cluster_create, failover drills and checks. Nodes are cluster-enabled but " +
     "not yet joined into a cluster. Starts processes and saves lab state; changes nothing else. " +
     "Returns the node addresses and zones (never the password). Fails if the name is in use.",
@@ -40,6 +41,8 @@ export const labUp = defineTool({
     zones: z.number().int().min(1).default(1).describe("Spread nodes over this many zones (loopback subnets)."),
     nodeTimeoutMs: z.number().int().min(100).optional().describe("cluster-node-timeout in ms (default 15000)."),
     password: z.string().optional().describe("requirepass/masterauth for every node; never returned."),
+    backend: z.enum(["local", "docker"]).default("local").describe("local: redis-server processes (needs only redis-server); docker: one container per node on a Docker engine (DOCKER_HOST or the default socket)."),
+    image: z.string().optional().describe("Docker backend: image to run, e.g. redis:7.2 (default: a small image built from this host's redis-server, see lab_image)."),
     ...dryRunField,
   }),
   output: labUpOutput,

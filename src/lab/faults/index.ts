@@ -1,0 +1,140 @@
+/**
+ * The fault API: kill -9, stop/start, restart, pause/unpause one node of a lab, and cut a
+ * zone off from the others (then heal). Works on both backends; every fault is recorded
+ * in the lab state, so `lab status` shows it and `lab down` undoes it.
+ *
+ *   await labFault("demo", "127.0.1.1:7001", "pause");
+ *   await labPartition("demo", "z1");   // z1 <-/-> every other zone
+ *   await labHeal("demo");
+ */
+import { LabError, LabNotFoundError, ValidationError } from "../../errors.js";
+import { formatAddress, parseAddress } from "../../redis/address.js";
+import { labStateDir, loadLab, saveLab } from "../store.js";
+import type { LabBackendName, LabNode, LabState, NodeFault } from "../types.js";
+import { removeChain, sweepOrphanChains, writeChain } from "./iptables.js";
+import { localFaults } from "./local.js";
+import { chainName, chainRules, heal, isolate, zoneSubnets, type Cut } from "./partition-rules.js";
+import type { NodeAction, NodeFaults } from "./types.js";
+
+export { NODE_ACTIONS, type NodeAction, type NodeFaults } from "./types.js";
+export type { Cut } from "./partition-rules.js";
+
+export async function faultsFor(backend: LabBackendName): Promise<NodeFaults> {
+  if (backend === "local") return localFaults;
+  // The docker module pulls in dockerode; load it only for docker labs.
+  return (await import("../docker/faults.js")).dockerFaults;
+}
+
+async function requireLab(name: string): Promise<LabState> {
+  const state = await loadLab(name);
+  if (!state) throw new LabNotFoundError(name);
+  return state;
+}
+
+/** A node by HOST:PORT or by its 0-based index in the lab. */
+export function findNode(state: LabState, ref: string | number): LabNode {
+  const byIndex = typeof ref === "number" || /^\d+$/.test(ref) ? state.nodes.find((n) => n.index === Number(ref)) : undefined;
+  const node = byIndex ?? (typeof ref === "string" && ref.includes(":") ? state.nodes.find((n) => formatAddress(n) === formatAddress(parseAddress(ref))) : undefined);
+  if (!node) {
+    throw new ValidationError(
+      `Lab ${state.name} has no node '${ref}' (nodes: ${state.nodes.map((n) => `${n.index}=${formatAddress(n)}`).join(", ")}).`,
+      "Name a node by HOST:PORT or by its index; lab_status lists them.",
+    );
+  }
+  return node;
+}
+
+/** Refuses an action the node's recorded fault rules out, before anything is signalled. */
+export function checkAction(node: LabNode, action: NodeAction): void {
+  const where = formatAddress(node);
+  const down = node.fault === "killed" || node.fault === "stopped";
+  if (action === "start" && !down) throw new LabError(`Node ${where} is ${node.fault ?? "running"}, not stopped.`, node.fault === "paused" ? `Unpause it: 'redis-pilot lab unpause ${where}'.` : "Use restart to stop and start it.");
+  if ((action === "kill" || action === "stop" || action === "pause") && down) throw new LabError(`Node ${where} is already ${node.fault}.`, `Start it first: 'redis-pilot lab start ${where}'.`);
+  if (action === "pause" && node.fault === "paused") throw new LabError(`Node ${where} is already paused.`, `Unpause it: 'redis-pilot lab unpause ${where}'.`);
+  if (action === "unpause" && node.fault !== "paused") throw new LabError(`Node ${where} is not paused.`, "Pause it first, or leave it as it is.");
+}
+
+export interface NodeFaultResult {
+  lab: string;
+  action: NodeAction;
+  node: { index: number; address: string; zone: string; fault?: NodeFault; pid?: number; containerId?: string };
+  elapsedMs: number;
+}
+
+/** Saves one node's new record, re-reading the state first so a concurrent change to another node is kept. */
+async function saveNode(name: string, node: LabNode): Promise<void> {
+  const fresh = await requireLab(name);
+  fresh.nodes = fresh.nodes.map((n) => (n.index === node.index ? node : n));
+  await saveLab(fresh);
+}
+
+/** Applies one node fault and records it; restart is stop (unless already down) then start. */
+export async function labFault(labName: string, ref: string | number, action: NodeAction): Promise<NodeFaultResult> {
+  const started = Date.now();
+  const state = await requireLab(labName);
+  let node = findNode(state, ref);
+  const faults = await faultsFor(state.backend);
+  if (action === "restart") {
+    if (node.fault === "paused") node = await faults.unpause(state, node);
+    if (node.fault === undefined) node = await faults.stop(state, node);
+    await saveNode(labName, node);
+    node = await faults.start(state, node);
+  } else {
+    checkAction(node, action);
+    node = await faults[action](state, node);
+  }
+  await saveNode(labName, node);
+  const { index, zone, fault, pid, containerId } = node;
+  return { lab: labName, action, node: { index, address: formatAddress(node), zone, fault, pid, containerId }, elapsedMs: Date.now() - started };
+}
+
+export interface PartitionResult {
+  lab: string;
+  /** Zone pairs cut apart after the call. */
+  cuts: Cut[];
+  /** The lab's iptables chain (present while any cut holds). */
+  chain: string;
+  elapsedMs: number;
+}
+
+const zonesOf = (state: LabState): string[] => [...new Set(state.nodes.map((n) => n.zone))].sort();
+
+async function applyCuts(state: LabState, cuts: Cut[]): Promise<void> {
+  const key = labStateDir(state.name);
+  if (cuts.length === 0) {
+    await removeChain(key);
+    await saveLab({ ...state, cuts: [] });
+    return;
+  }
+  // Record the intent before the rules exist, so a crash in between still lets down remove them.
+  await saveLab({ ...state, cuts });
+  await writeChain(key, chainRules(chainName(key), cuts, zoneSubnets(state.nodes)));
+}
+
+/** Cuts `zone` off from every other zone of the lab (cuts already made stay). */
+export async function labPartition(labName: string, zone: string): Promise<PartitionResult> {
+  const started = Date.now();
+  const state = await requireLab(labName);
+  const cuts = isolate(zone, zonesOf(state), state.cuts ?? []);
+  await sweepOrphanChains();
+  await applyCuts(state, cuts);
+  return { lab: labName, cuts, chain: chainName(labStateDir(labName)), elapsedMs: Date.now() - started };
+}
+
+/** Heals the cuts touching `zone`, or all of them; with none left the chain is removed. */
+export async function labHeal(labName: string, zone?: string): Promise<PartitionResult> {
+  const started = Date.now();
+  const state = await requireLab(labName);
+  if (zone !== undefined && !zonesOf(state).includes(zone)) {
+    throw new ValidationError(`Zone '${zone}' is not a zone of lab ${labName} (zones: ${zonesOf(state).join(", ")}).`, "Name one of the lab's zones, or leave the zone out to heal every cut.");
+  }
+  const cuts = heal(state.cuts ?? [], zone);
+  await applyCuts(state, cuts);
+  return { lab: labName, cuts, chain: chainName(labStateDir(labName)), elapsedMs: Date.now() - started };
+}
+
+/** For lab down: removes the lab's partition rules if it has any. Node faults are undone by the backend's stop. */
+export async function undoPartitions(state: LabState): Promise<boolean> {
+  if (!state.cuts?.length) return false;
+  return removeChain(labStateDir(state.name));
+}
