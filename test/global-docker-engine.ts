@@ -4,6 +4,7 @@
  * (test/helpers/docker-engine.ts), and teardown stops it by its pid and removes the dir.
  * A run with no docker test never starts an engine.
  */
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,12 +37,23 @@ async function stopEngine(dir: string): Promise<void> {
   if (alive(pid)) process.kill(pid, "SIGKILL");
 }
 
+/** dockerd leaves its network namespace mounted under exec-root: unmount what lies under dir, deepest first. */
+function unmountUnder(dir: string): void {
+  const points = readFileSync("/proc/self/mounts", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[1]?.replace(/\\040/g, " "))
+    .filter((p): p is string => p !== undefined && p.startsWith(dir + "/"))
+    .sort((a, b) => b.length - a.length);
+  for (const point of points) execFileSync("umount", [point]);
+}
+
 export default function setup(project: TestProject): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "redis-pilot-dockerd-"));
   project.provide("dockerEngineDir", dir);
   return async () => {
     await stopEngine(dir);
     try {
+      unmountUnder(dir);
       rmSync(dir, { recursive: true, force: true });
     } catch (err) {
       process.stderr.write(`docker engine dir ${dir} not removed: ${(err as Error).message}\n`);

@@ -138,3 +138,16 @@ function hasRedisServer(): boolean {
     return false;
   }
 }
+
+export interface ImagePlan {
+  ref: string;
+  /** What a run would do: use the image present, build the local one, or pull. */
+  action: "use" | "build" | "pull";
+}
+
+/** What `lab image` would do, reading only. */
+export async function planImage(docker: Dockerode, requested?: string, force = false): Promise<ImagePlan> {
+  const ref = requested ?? (await hostImageRef());
+  const present = !force && (await imagePresent(docker, ref)) !== undefined;
+  return { ref, action: present ? "use" : requested ? "pull" : "build" };
+}

@@ -68,6 +68,18 @@ async function saveNode(name: string, node: LabNode): Promise<void> {
   await saveLab(fresh);
 }
 
+function describe(node: LabNode): NodeFaultResult["node"] {
+  const { index, zone, fault, pid, containerId } = node;
+  return { index, address: formatAddress(node), zone, ...(fault ? { fault } : {}), ...(pid ? { pid } : {}), ...(containerId ? { containerId } : {}) };
+}
+
+/** What labFault would do, checked against the state but touching nothing (a dry run). */
+export async function planFault(labName: string, ref: string | number, action: NodeAction): Promise<NodeFaultResult["node"]> {
+  const node = findNode(await requireLab(labName), ref);
+  if (action !== "restart") checkAction(node, action);
+  return describe(node);
+}
+
 /** Applies one node fault and records it; restart is stop (unless already down) then start. */
 export async function labFault(labName: string, ref: string | number, action: NodeAction): Promise<NodeFaultResult> {
   const started = Date.now();
@@ -84,8 +96,7 @@ export async function labFault(labName: string, ref: string | number, action: No
     node = await faults[action](state, node);
   }
   await saveNode(labName, node);
-  const { index, zone, fault, pid, containerId } = node;
-  return { lab: labName, action, node: { index, address: formatAddress(node), zone, fault, pid, containerId }, elapsedMs: Date.now() - started };
+  return { lab: labName, action, node: describe(node), elapsedMs: Date.now() - started };
 }
 
 export interface PartitionResult {
