@@ -3,11 +3,13 @@
 // created across 3 zones with zone anti-affinity (our checks and redis-cli --cluster
 // check), each fault applied and undone, and lab down leaving no container, no iptables
 // rule and no temp dir. Skipped, with the reason in the title, only where no engine can run.
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import { hostname } from "node:os";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEngine } from "../src/lab/docker/engine.js";
-import { labFilter } from "../src/lab/docker/labels.js";
+import { labFilter, nodeLabels } from "../src/lab/docker/labels.js";
 import { labDown, loadLab } from "../src/lab/index.js";
 import { chainName } from "../src/lab/faults/partition-rules.js";
 import { labStateDir } from "../src/lab/store.js";
@@ -16,6 +18,7 @@ import { invokeTool } from "../src/registry/invoke.js";
 import type { AnyTool } from "../src/registry/tool.js";
 import { createResolver } from "../src/targets/resolver.js";
 import { allTools } from "../tools/index.js";
+import { CLI } from "./helpers/cli.js";
 import { dockerEngineForTests, skipNote } from "./helpers/docker-engine.js";
 import { useTempLabHome } from "./helpers/env.js";
 import { canConnect, iptablesRules, partitionSkipReason, pingOutcome } from "./helpers/faults.js";
@@ -124,6 +127,16 @@ describe.skipIf(!engine.ok)(`docker lab on a real engine${skipNote(engine)}`, ()
     expect(await canConnect(b.host, b.port, a.host)).toBe(true);
   });
 
+  it("removes a crashed run's leftovers (labelled containers whose lab is gone) at the next lab up", async () => {
+    const docker = await connectEngine();
+    const gone = `${labStateDir("crashed")}-never-saved`;
+    const image = (await call("lab_image", {})).ref as string;
+    const leftover = await docker.createContainer({ Image: image, Cmd: ["redis-server", "--port", "0"], Labels: nodeLabels({ lab: "crashed", key: gone, hostname: hostname() }, 0, "redis") });
+    await call("lab_up", { name: "next", nodes: 1, backend: "docker" });
+    await expect(docker.getContainer(leftover.id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    await call("lab_down", { name: "next", confirm: true });
+  });
+
   it("lab down leaves no container, no iptables rule and no temp dir, even with faults in place", async () => {
     await call("lab_pause", { lab: name, node: "5" });
     await call("lab_kill", { lab: name, node: "2", confirm: true });
@@ -133,5 +146,19 @@ describe.skipIf(!engine.ok)(`docker lab on a real engine${skipNote(engine)}`, ()
     if (!noPartitions) expect(await iptablesRules()).not.toContain(chainName(labStateDir(name)));
     expect(existsSync(dir)).toBe(false);
     expect(await loadLab(name)).toBeUndefined();
+  });
+});
+
+describe("no engine", () => {
+  it("lab up --backend docker says what to do in one sentence, and leaves no lab behind", async () => {
+    const out = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile("node", [CLI, "lab", "up", "--name", "noengine", "--backend", "docker"], { env: { ...process.env, DOCKER_HOST: "unix:///nonexistent/docker.sock" } }, (err, _stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/No Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock/);
+    expect(out.stderr).toMatch(/Start Docker .*DOCKER_HOST.*local backend/);
+    expect(await loadLab("noengine")).toBeUndefined();
   });
 });
