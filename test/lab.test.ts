@@ -90,7 +90,15 @@ describe("local lab", () => {
     await labUp({ name: "taken", nodes: 1 });
     await expect(labUp({ name: "taken", nodes: 1 })).rejects.toMatchObject({ code: "lab_exists" });
     await expect(labUp({ name: "Bad Name", nodes: 1 })).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(labUp({ name: "dock", nodes: 1, backend: "docker" })).rejects.toMatchObject({ code: "lab_backend_unavailable" });
+    // No engine where DOCKER_HOST points: a typed error that says what to do, and no lab left.
+    const dockerHost = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
+    try {
+      await expect(labUp({ name: "dock", nodes: 1, backend: "docker" })).rejects.toMatchObject({ code: "docker_unavailable" });
+    } finally {
+      if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = dockerHost;
+    }
     const names = (await listLabs()).map((l) => l.name);
     expect(names).toContain("taken");
     expect(names).not.toContain("dock");
