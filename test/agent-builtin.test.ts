@@ -91,6 +91,23 @@ describe("built-in planner on a lab that already runs", () => {
     expect(info.outcome, renderRun(info)).toBe("done");
     expect(info.steps.map((s) => [s.tool, s.ok])).toEqual([["cluster_info", true]]);
     expect(info.steps[0].summary).toMatch(/^6 nodes \(3 masters, 3 replicas\), 16384\/16384 slots covered/);
+
+    // A question is a request to look: read-only calls, answered from what they read.
+    const asked = await run("how many replicas does lab demo have?");
+    expect(asked.outcome, renderRun(asked)).toBe("done");
+    expect(asked.steps.map((s) => s.tool)).toEqual(["cluster_info"]);
+    expect(asked.message).toMatch(/^Read the cluster at lab demo: 6 nodes \(3 masters, 3 replicas\), 16384\/16384 slots covered, 0 keys\. Masters: (127\.0\.1\.\d+:\d+ \(1 replica\)(, )?){3}\.$/);
+    const slot = await run("which node is master for slot 16383 in lab demo?");
+    expect(slot.message).toMatch(/Slot 16383 is served by master 127\.0\.1\.\d+:\d+\.$/);
+
+    // A count the request states is checked: a 9-node expectation on a 6-node cluster fails, naming both.
+    const wrong = await run("check the 9 node cluster in lab demo");
+    expect(wrong.outcome, renderRun(wrong)).toBe("verification_failed");
+    expect(wrong.message).toBe("The cluster at lab demo does not match the request: it has 6 nodes, not 9.");
+    const right = await run("check that the 6 node cluster in lab demo has 1 replica per master");
+    expect(right.outcome, renderRun(right)).toBe("verified");
+    expect(right.steps.map((s) => [s.tool, s.args])).toEqual([["cluster_check", { lab: "demo", replicasPerMaster: 1 }]]);
+    expect(right.message).toBe("Checked the cluster at lab demo. It has 6 nodes, as the request says.");
   });
 
   it("refuses a lab too small for a cluster, naming its size", async () => {

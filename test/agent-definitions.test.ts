@@ -11,7 +11,7 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { loadAgentDefinition, parseAgentDefinition } from "../src/agent/agent-md.js";
 import { createBuiltinPlanner } from "../src/agent/builtin-planner.js";
-import { missingTools } from "../src/agent/families.js";
+import { missingTools } from "../src/agent/families/index.js";
 import { modelToolDefinitions } from "../src/agent/tool-defs.js";
 import { packageRoot } from "../src/mcp/package-root.js";
 import { allTools } from "../tools/index.js";

@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import { invokeTool } from "../registry/invoke.js";
 import { allTools } from "../../tools/index.js";
 import { findTool } from "../registry/filters.js";
+import type { AnyTool } from "../registry/tool.js";
 import { stepRecord, type StepRecord } from "./loop.js";
 import { liveOutput, renderOutcome, renderStep } from "./render.js";
 import { quietContext, runAgent } from "./run.js";
@@ -21,10 +22,9 @@ export interface DemoOptions {
 }
 
 /** Runs one tool outside the planner (the demo's own check and teardown) as a numbered step. */
-async function demoStep(n: number, tool: string, args: Record<string, unknown>, transcript: Transcript, t0: number): Promise<StepRecord> {
-  const t = findTool(allTools, tool)!;
+async function demoStep(n: number, t: AnyTool, args: Record<string, unknown>, transcript: Transcript, t0: number): Promise<StepRecord> {
   const startMs = Date.now() - t0;
-  const step = stepRecord({ n, tool, args, startMs }, await invokeTool(t, args, { ctx: quietContext() }));
+  const step = stepRecord({ n, tool: t.name, args, startMs }, await invokeTool(t, args, { ctx: quietContext() }));
   await transcript.write("demo_call", { ...step });
   return step;
 }
@@ -49,7 +49,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   for (const lab of run.labsStarted) {
     if (ok) {
       const replicas = run.steps.find((s) => s.tool === "cluster_create")?.args.replicas;
-      const check = await demoStep(++n, "cluster_check", { lab, replicasPerMaster: replicas }, transcript, t0);
+      const check = await demoStep(++n, findTool(allTools, "cluster_check")!, { lab, replicasPerMaster: replicas }, transcript, t0);
       write(renderStep(check) + "\n");
       ok = check.verification?.ok === true;
     }
@@ -57,7 +57,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       write(`Lab ${lab} keeps running; stop it with: redis-pilot lab down ${lab} --yes\n`);
       continue;
     }
-    const down = await demoStep(++n, "lab_down", { name: lab, confirm: true }, transcript, t0);
+    const down = await demoStep(++n, allTools.find((t) => t.labEffect === "removes")!, { name: lab, confirm: true }, transcript, t0);
     write(renderStep(down) + "\n");
     ok &&= down.ok;
   }

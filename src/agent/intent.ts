@@ -1,4 +1,8 @@
-/** What the built-in planner understood from a request: an intent to act on, or a refusal with its reason. */
+/**
+ * What the built-in planner understood from a request: where, a cluster layout, or a
+ * refusal with its reason. Each family's intent is declared in its own file
+ * (src/agent/families/); the union of them is derived in families/index.ts.
+ */
 
 /** Where to act; empty means "a new lab" for create requests and "ask" otherwise. */
 export interface Where {
@@ -17,43 +21,19 @@ export interface ClusterLayout {
   zones: number;
 }
 
-/** Common to every intent: where, and the defaults the parser chose (shown to the user). */
-interface Base {
-  where: Where;
-  assumed: string[];
-}
-
-export type Intent =
-  /** inExistingLab: where.lab names a lab that already runs; the plan uses its nodes. */
-  | (Base & { family: "create_cluster"; layout: ClusterLayout; inExistingLab?: boolean })
-  | (Base & { family: "check_cluster" })
-  | (Base & { family: "cluster_info" })
-  | (Base & { family: "lab_list" })
-  | (Base & { family: "lab_down" })
-  | (Base & { family: "node_fault" })
-  | (Base & { family: "fix_cluster" })
-  | (Base & { family: "rebalance" })
-  | (Base & { family: "failover" })
-  | (Base & { family: "reshard"; slots?: number })
-  | (Base & { family: "add_node"; count: number; role: "master" | "replica" })
-  | (Base & { family: "remove_node"; count: number })
-  | (Base & { family: "add_replicas"; count: number })
-  | (Base & { family: "replication"; replicas: number; zones: number })
-  | (Base & { family: "sentinel"; sentinels: number; quorum: number; replicas: number; zones: number });
-
-export type Family = Intent["family"];
-
 export interface Refusal {
   family: "refusal";
-  /** impossible: the numbers contradict; ambiguous: several readings; unknown: no family matched. */
-  reason: "impossible" | "ambiguous" | "unknown";
+  /**
+   * impossible: the numbers contradict; ambiguous: several readings; unknown: no family
+   * matched; unhonoured: a part of the request (a second cluster, a number) would be
+   * dropped; question: a question that only a change could answer.
+   */
+  reason: "impossible" | "ambiguous" | "unknown" | "unhonoured" | "question";
   /** One sentence: why. */
   message: string;
   /** One sentence: what would work instead. */
   suggestion: string;
 }
-
-export type ParseResult = Intent | Refusal;
 
 export const refuse = (reason: Refusal["reason"], message: string, suggestion: string): Refusal => ({
   family: "refusal",

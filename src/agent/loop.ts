@@ -125,17 +125,18 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
     const isDry = args.dryRun === true;
     const step = stepRecord(base, result);
     const v = step.verification;
-    if (result.ok && tool.name === "lab_up") {
+    // Labs are tracked by what the tool says it does to one, never by its name.
+    if (result.ok && tool.labEffect === "starts") {
       if (isDry) plannedLabs.add(String(result.output.name));
       else labsStarted.push(String(result.output.name));
     }
-    if (result.ok && !isDry && tool.name === "lab_down") {
+    if (result.ok && !isDry && tool.labEffect === "removes") {
       const i = labsStarted.indexOf(String(result.output.name));
       if (i >= 0) labsStarted.splice(i, 1);
     }
-    // lab_down proves its own postcondition (it returns once every node process has
-    // exited and the lab's state is gone), so it leaves nothing to verify.
-    if (result.ok && !isDry && isMutating(tool) && tool.name !== "lab_down") mutatedSinceVerified = true;
+    // A tool that removes a lab proves its own postcondition (it returns once every node
+    // has stopped and the lab's state is gone), so it leaves nothing to verify.
+    if (result.ok && !isDry && isMutating(tool) && tool.labEffect !== "removes") mutatedSinceVerified = true;
     if (v) {
       verification = { ...v, step: n, tool: tool.name };
       if (v.ok) mutatedSinceVerified = false;
@@ -154,7 +155,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
 
   function ending(turn: Exclude<PlannerTurn, { kind: "calls" }>): RunOutcome {
     if (turn.kind === "refuse") return "refused";
-    if (turn.kind === "stop") return turn.reason === "step_failed" ? "failed" : "stopped";
+    if (turn.kind === "stop") return turn.reason === "step_failed" ? "failed" : turn.reason === "verification_failed" ? "verification_failed" : "stopped";
     if (dryRun) return "planned";
     const last = steps[steps.length - 1];
     if (last && !last.ok) return "failed";

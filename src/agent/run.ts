@@ -11,7 +11,6 @@ import { invokeTool } from "../registry/invoke.js";
 import { loadConfig, type PilotConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
 import { allTools } from "../../tools/index.js";
-import { findTool } from "../registry/filters.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { loadAgentDefinition } from "./agent-md.js";
 import { createBuiltinPlanner } from "./builtin-planner.js";
@@ -107,7 +106,7 @@ export const quietContext = (): ToolContext => ({ progress: () => {}, signal: ne
 
 /** Stops the labs a failed run started, confirmed because this run made them. */
 async function removeLabs(labs: string[], transcript: Transcript): Promise<CleanupRecord[]> {
-  const labDown = findTool(allTools, "lab_down");
+  const labDown = allTools.find((t) => t.labEffect === "removes");
   if (!labDown) return [];
   const records: CleanupRecord[] = [];
   for (const lab of labs) {

@@ -11,6 +11,7 @@ const NOT_A_NAME = new Set([
   "a", "an", "the", "my", "our", "your", "this", "that", "its", "it", "new", "fresh", "local", "existing", "same",
   "running", "sandbox", "docker", "with", "and", "of", "for", "in", "on", "to", "named", "called", "config", "is", "as",
   "environment", "env", "setup", "mode", "up", "down", "status", "info", "please", "first", "then", "instead",
+  "has", "have", "had", "was", "were", "does", "do", "did", "at", "from", "by", "so", "or", "if", "but", "which",
 ]);
 /** Nouns the parser counts; "6 node lab" and "lab cluster" name no lab. */
 const VOCABULARY = /^(?:\d+ )?(?:node|master|replica|shard|zone|sentinel|cluster|replication)$/;
@@ -19,6 +20,13 @@ const ADDRESS = /(\[[0-9a-f:]+\]|\b(?:\d{1,3}\.){3}\d{1,3}|\blocalhost):(\d{1,5}
 const NAME = `['"]?([a-z0-9][a-z0-9_-]{0,39})['"]?`;
 /** Longest port range a request may spell out ("127.0.0.1:7000-7005" is six nodes). */
 export const MAX_PORT_RANGE = 1000;
+
+const TARGET_NAMES = [new RegExp(`\\btarget\\s+(?:named\\s+|called\\s+)?${NAME}`), new RegExp(`\\b${NAME}\\s+target\\b`)];
+const LAB_NAMES = [
+  new RegExp(`\\blab\\s+(?:named\\s+|called\\s+)?${NAME}`),
+  new RegExp(`\\b(?:named|called)\\s+${NAME}`),
+  new RegExp(`\\b${NAME}\\s+lab\\b`),
+];
 
 interface Cut {
   value?: string;
@@ -59,13 +67,16 @@ export function extractWhere(request: string): { where: Where; rest: string } | 
     where.nodes = nodes;
     rest = rest.replace(ADDRESS, " ");
   }
-  const target = cutName(rest, [new RegExp(`\\btarget\\s+(?:named\\s+|called\\s+)?${NAME}`), new RegExp(`\\b${NAME}\\s+target\\b`)]);
+  const target = cutName(rest, TARGET_NAMES);
   if (target.value) [where.target, rest] = [target.value, target.rest];
-  const lab = cutName(rest, [
-    new RegExp(`\\blab\\s+(?:named\\s+|called\\s+)?${NAME}`),
-    new RegExp(`\\b(?:named|called)\\s+${NAME}`),
-    new RegExp(`\\b${NAME}\\s+lab\\b`),
-  ]);
+  const lab = cutName(rest, LAB_NAMES);
   if (lab.value) [where.lab, rest] = [lab.value, lab.rest];
+  // A second name would be dropped: refuse it, naming both.
+  for (const [kind, patterns] of [["target", TARGET_NAMES], ["lab", LAB_NAMES]] as const) {
+    const second = where[kind] ? cutName(rest, patterns).value : undefined;
+    if (second && second !== where[kind]) {
+      return refuse("unhonoured", `The request names two ${kind}s (${where[kind]} and ${second}), and the built-in planner acts on one place per request.`, `Ask for one ${kind} per request: the same words with only "${kind} ${where[kind]}".`);
+    }
+  }
   return { where, rest };
 }

@@ -65,6 +65,12 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   handler(input: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
   /** Its command-line form (positional arguments, flag names, exit code, rendering). */
   cli?: ToolCli<z.input<I>, z.infer<O>>;
+  /**
+   * What the tool does to a lab, so front ends track the labs a run started without
+   * knowing tool names: "starts" a lab or "removes" one (and proves it gone before it
+   * returns), named by the output's `name`.
+   */
+  labEffect?: "starts" | "removes";
 }
 
 /** Identity with inference, so each tool file reads as one typed literal. */

@@ -24,6 +24,7 @@ export const labDown = defineTool({
     dir: z.string(),
     nodes: z.array(z.object({ address: z.string(), zone: z.string(), pid: z.number().optional() })),
   }),
+  labEffect: "removes",
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   summarize: (o) =>
     `${o.dryRun ? "Would stop" : "Stopped"} lab ${o.name}: ${o.nodes.length} nodes (${o.nodes.map((n) => n.address).join(", ")}) ` +

@@ -46,6 +46,7 @@ export const labUp = defineTool({
     ...dryRunField,
   }),
   output: labUpOutput,
+  labEffect: "starts",
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize: (o) =>
     `${o.dryRun ? "Would start" : "Started"} lab ${o.name}: ${o.nodes.length} ${o.cluster ? "cluster-enabled " : ""}nodes ` +
