@@ -83,7 +83,7 @@ describe("forty fresh phrasings", () => {
 
 describe("parts the plan would drop", () => {
   it.each([
-    ["build a docker cluster with 6 nodes", /Docker containers \("docker"\)/],
+    ["deploy a 6 node cluster on kubernetes", /Kubernetes \("kubernetes"\)/],
     ["create a cluster with 3 masters on redis 7.2", /a Redis version \("redis 7\.2"\)/],
     ["create a cluster with tls", /TLS \("tls"\)/],
     ["check lab demo and lab shop", /two labs \(demo and shop\)/],
@@ -93,6 +93,13 @@ describe("parts the plan would drop", () => {
     const r = parse(request);
     expect(r).toMatchObject({ family: "refusal", reason: "unhonoured" });
     if (r.family === "refusal") expect(r.message).toMatch(message);
+  });
+
+  it("Docker is honoured when lab_up takes a backend, and only for a new lab", () => {
+    expect(parse("build a docker cluster with 6 nodes")).toMatchObject({ ...layout(3, 1), backend: "docker" });
+    const withoutBackend = allTools.map((t) => (t.name === "lab_up" ? { ...t, input: t.input.omit({ backend: true }) } : t)) as typeof allTools;
+    expect(parseRequest("build a docker cluster with 6 nodes", undefined, withoutBackend)).toMatchObject(unhonoured(/Docker containers \("docker"\)/));
+    expect(parse("create a cluster on target prod in docker")).toMatchObject(unhonoured(/Docker containers/));
   });
 
   it("a password is honoured when lab_up takes one, and kept exactly as typed", () => {

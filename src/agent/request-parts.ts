@@ -42,7 +42,7 @@ export const REQUEST_PARTS: readonly RequestPart[] = [
     id: "docker",
     what: "Docker containers",
     words: /\b(?:docker|containers?|containeri[sz]ed|podman)\b/,
-    next: "Ask without it for a local lab (redis-server processes on loopback), or use the Docker lab once it lands (redis-pilot lab up --backend docker).",
+    next: 'Ask for a new lab in Docker ("create a docker cluster with 6 nodes"); a running lab or a target keeps what it runs on.',
   },
   {
     id: "kubernetes",
