@@ -70,7 +70,7 @@ export function createBuiltinPlanner(request: string, opts: BuiltinPlannerOption
     if ("stop" in n) return { kind: "stop", reason: n.reason, text: n.stop };
     const f = family!;
     if (!env.dryRun && f.verify) {
-      const step = f.verify(intent!, env);
+      const step = f.verify(intent!, history, env);
       if (changedSinceVerified(history, env.tools, f.verifiedBy ?? [step.tool])) {
         closing = n.done;
         return call({ call: step });

@@ -23,6 +23,13 @@ function labsIn(o: CallOutcome | undefined): string[] {
   return (labs ?? []).map((l) => l.name);
 }
 
+/** The place a plan acts on: the request's own, else the only lab lab_list showed (undefined until then). */
+export function chosenPlace(where: Where, history: readonly CallOutcome[]): Where | undefined {
+  if (isSomewhere(where)) return where;
+  const labs = labsIn(history.find((o) => o.call.tool === LIST_LABS));
+  return labs.length === 1 ? { lab: labs[0] } : undefined;
+}
+
 /**
  * Where a request that may name no place acts: its own where, else the only lab
  * lab_list shows. Until lab_list ran, the next call is lab_list (with `then` as the

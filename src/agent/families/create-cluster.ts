@@ -154,7 +154,7 @@ export const createCluster = defineFamily<CreateClusterIntent>({
     const masters = made?.ok && made.output.applied ? (made.output.masters as { address: string }[]).map((m) => m.address) : [];
     return { done: masters.length ? `${done} Masters: ${masters.join(", ")}.` : done };
   },
-  verify: (intent, env) => ({
+  verify: (intent, _history, env) => ({
     tool: "cluster_check",
     args: { ...whereArgs(intent.where.lab || intent.where.target || intent.where.nodes ? intent.where : { lab: env.newLab }), replicasPerMaster: intent.layout.replicasPerMaster },
   }),

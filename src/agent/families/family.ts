@@ -75,7 +75,7 @@ export interface Family<I extends BaseIntent = BaseIntent> {
    * change (re-reads the servers, runs the checks). The planner issues it when the
    * plan is done and no call in verifiedBy passed since the last change. Reads leave it out.
    */
-  verify?(intent: I, env: PlanEnv): Step;
+  verify?(intent: I, history: readonly CallOutcome[], env: PlanEnv): Step;
   /** Tools whose passing verification counts (default: verify's tool), e.g. cluster_create, which checks before it returns. */
   verifiedBy?: readonly string[];
 }
