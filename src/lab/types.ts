@@ -22,6 +22,10 @@ export interface LabSpec {
   config?: Record<string, string>;
   /** Docker backend: the image to run (default: the local image built from this host's redis-server). */
   image?: string;
+  /** redis-sentinel processes beside the nodes (default 0); they monitor nothing until told to. */
+  sentinels?: number;
+  /** The template the lab was built from (`lab up --template NAME`). */
+  template?: string;
 }
 
 /** A fault the lab applied to a node and has not undone (src/lab/faults). */
@@ -44,6 +48,9 @@ export interface LabNode {
   fault?: NodeFault;
 }
 
+/** A sentinel process of a lab: placed like a node, on its own loopback address. */
+export type LabSentinel = LabNode;
+
 export interface LabState {
   name: string;
   backend: LabBackendName;
@@ -54,8 +61,23 @@ export interface LabState {
   nodes: LabNode[];
   /** Zone pairs the lab has cut apart (iptables, src/lab/faults/partition.ts); healed on down. */
   cuts?: Array<[string, string]>;
+  /** redis-sentinel processes (absent: none). */
+  sentinels?: LabSentinel[];
+  /** What the template built (master, replicas, sentinel master name), when the lab came from one. */
+  topology?: LabTopology;
   /** Kept only in the 0600 state file so later processes can connect; never printed. */
   password?: string;
+}
+
+export interface LabTopology {
+  template: string;
+  /** The master's address. */
+  master?: string;
+  replicas?: string[];
+  /** The master name the sentinels monitor. */
+  sentinelMaster?: string;
+  /** address -> "master" | "replica" as built. */
+  roles: Record<string, string>;
 }
 
 export interface LabNodeStatus {
@@ -65,7 +87,7 @@ export interface LabNodeStatus {
   /** A fault the lab applied to this node and has not undone. */
   fault?: NodeFault;
   /** INFO server/replication/cluster summary when reachable. */
-  role?: "master" | "replica";
+  role?: "master" | "replica" | "sentinel";
   clusterEnabled?: boolean;
   keys?: number;
   error?: string;

@@ -1,0 +1,101 @@
+/**
+ * sentinel monitor: make sentinels watch a master (SENTINEL MONITOR, then SET for the
+ * timing and auth settings), wait until they have found each other and the replicas,
+ * and verify with the sentinel checks (CKQUORUM included). Reads everything first:
+ * an unreachable sentinel, a non-sentinel address, a wrong password or a quorum that
+ * cannot be reached changes nothing.
+ */
+import { ValidationError, VerificationFailedError } from "../../errors.js";
+import { checkSentinels } from "../../checks/sentinel-checks.js";
+import { hasErrors, type Finding } from "../../checks/finding.js";
+import { formatAddress, parseAddress } from "../../redis/address.js";
+import { NodeAccess, type ConnectionFor } from "../../topology/node-access.js";
+import { readReplicationNode } from "../../topology/replication-view.js";
+import { readSentinelNode, readSentinelView, type SentinelView } from "../../topology/sentinel-view.js";
+import type { OpContext } from "../progress.js";
+import { waitFor } from "../wait.js";
+import { MONITOR_DEFAULTS, planMonitor, setArgs, type MonitorPlan, type MonitorSettings } from "./plan.js";
+
+export interface MonitorRequest extends Omit<MonitorSettings, "downAfterMs" | "failoverTimeoutMs" | "parallelSyncs" | "auth"> {
+  sentinels: string[];
+  downAfterMs?: number;
+  failoverTimeoutMs?: number;
+  parallelSyncs?: number;
+  /** Credentials per address: the master's (and its replicas') for auth-pass, the sentinels' to reach them. */
+  connectionFor: ConnectionFor;
+  zones?: Record<string, string>;
+  dryRun?: boolean;
+  /** Wait this long for the sentinels to find each other and the replicas. @default 20000 */
+  timeoutMs?: number;
+}
+
+export interface MonitorResult {
+  applied: boolean;
+  plan: MonitorPlan;
+  /** ms until every sentinel saw all the others and the replicas, CKQUORUM passing. */
+  convergedMs?: number;
+  findings: Finding[];
+  view?: SentinelView;
+}
+
+/** Sentinels see each other and every replica the master lists, and CKQUORUM passes everywhere. */
+export function converged(view: SentinelView, name: string, replicas: number): boolean {
+  const n = view.sentinels.length;
+  return (
+    view.unreachable.length === 0 &&
+    view.sentinels.every((s) => {
+      const m = s.masters[name];
+      return m && m.master.numOtherSentinels >= n - 1 && m.master.numReplicas >= replicas && m.ckquorum.ok && !m.master.flags.some((f) => f.includes("down"));
+    })
+  );
+}
+
+export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promise<MonitorResult> {
+  const access = new NodeAccess(req.connectionFor);
+  try {
+    const sentinelAddresses = req.sentinels.map((s) => formatAddress(parseAddress(s)));
+    const sentinels = await Promise.all(sentinelAddresses.map((a) => readSentinelNode(access, a, undefined, req.zones?.[a])));
+    const master = await readReplicationNode(access, formatAddress(parseAddress(req.master)), req.zones?.[req.master]);
+    if (master.replication.role !== "master") {
+      throw new ValidationError(`${master.address} is a replica of ${master.replication.masterHost}:${master.replication.masterPort}, not a master.`, `Monitor its master instead.`);
+    }
+    const auth = access.options(master.address);
+    const settings: MonitorSettings = {
+      name: req.name,
+      master: master.address,
+      quorum: req.quorum,
+      downAfterMs: req.downAfterMs ?? MONITOR_DEFAULTS.downAfterMs,
+      failoverTimeoutMs: req.failoverTimeoutMs ?? MONITOR_DEFAULTS.failoverTimeoutMs,
+      parallelSyncs: req.parallelSyncs ?? MONITOR_DEFAULTS.parallelSyncs,
+      ...(auth.password !== undefined ? { auth: { ...(auth.username ? { username: auth.username } : {}) } } : {}),
+    };
+    const plan = planMonitor(settings, sentinels);
+    if (req.dryRun) return { applied: false, plan, findings: [] };
+    const t0 = Date.now();
+    const { host, port } = parseAddress(master.address);
+    for (const s of plan.sentinels) {
+      const client = await access.get(s.address);
+      if (s.action === "monitor") await client.call("SENTINEL", "MONITOR", settings.name, host, String(port), String(settings.quorum));
+      const authArgs = auth.password !== undefined ? ["auth-pass", auth.password, ...(auth.username ? ["auth-user", auth.username] : [])] : [];
+      await client.call("SENTINEL", "SET", settings.name, ...setArgs(settings), ...authArgs);
+      ctx.progress({ step: "monitor", message: `${s.address} ${s.action === "monitor" ? "monitors" : "updated"} ${settings.name} at ${master.address} (quorum ${settings.quorum})`, elapsedMs: Date.now() - t0 });
+    }
+    const replicas = master.replication.connectedReplicas.filter((r) => r.state === "online").length;
+    const read = () => readSentinelView(sentinelAddresses, { connectionFor: req.connectionFor, name: settings.name, zones: req.zones, access, discover: false });
+    await waitFor(async () => (converged(await read(), settings.name, replicas) ? true : undefined), {
+      what: `sentinels of ${settings.name} finding each other and ${replicas} replica(s)`,
+      timeoutMs: req.timeoutMs ?? 20_000,
+      intervalMs: 100,
+      signal: ctx.signal,
+      cancelled: "Cancelled while the sentinels discovered each other; they monitor the master already. Check with sentinel_check.",
+    });
+    const convergedMs = Date.now() - t0;
+    ctx.progress({ step: "verify", message: `${plan.sentinels.length} sentinels agree on ${settings.name}, CKQUORUM OK`, elapsedMs: convergedMs });
+    const view = await read();
+    const findings = checkSentinels(view, settings.name, { ip: master.ip, zone: master.zone });
+    if (hasErrors(findings)) throw new VerificationFailedError(`The sentinels monitor ${settings.name} but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
+    return { applied: true, plan, convergedMs, findings, view };
+  } finally {
+    await access.close();
+  }
+}
