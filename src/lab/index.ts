@@ -7,6 +7,7 @@ import { DockerBackend } from "./docker/backend.js";
 import { undoPartitions } from "./faults/index.js";
 import { LocalBackend } from "./local.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
+import { findTemplate } from "./templates/index.js";
 import { isLabReserved, listLabs, loadLab, removeLab, reserveLab, saveLab } from "./store.js";
 import type { LabBackend, LabBackendName, LabNodeStatus, LabState } from "./types.js";
 
@@ -19,17 +20,30 @@ export function backendFor(name: LabBackendName): LabBackend {
   throw new LabBackendUnavailableError(name);
 }
 
+/** labUp's input: a spec, or a template name (which sets nodes, sentinels, zones and cluster mode). */
+export type LabUpInput = Omit<LabSpecInput, "nodes"> & { nodes?: number; template?: string; replicas?: number };
+
+/** The spec a lab-up input means: a template's lab (its nodes, sentinels, zones, cluster mode) or the input itself. */
+export function specFor(input: LabUpInput): LabSpecInput {
+  const { template, replicas, ...rest } = input;
+  if (!template) return { ...rest, nodes: rest.nodes ?? 6 };
+  return { ...rest, ...findTemplate(template).spec({ replicas }), template };
+}
+
 /**
  * Starts a lab (defaults: cluster true, zones 1, backend "local", nodeTimeoutMs 15000)
- * and saves its state. Refuses a name already in use.
+ * and saves its state; with a template, builds its pattern through the same ops as on
+ * real servers (verified) before saving. Refuses a name already in use.
  */
-export async function labUp(input: LabSpecInput, progress?: (msg: string) => void): Promise<LabState> {
-  const spec = normalizeSpec(input);
+export async function labUp(input: LabUpInput, progress?: (msg: string) => void): Promise<LabState> {
+  const spec = normalizeSpec(specFor(input));
+  const template = spec.template ? findTemplate(spec.template) : undefined;
   const backend = backendFor(spec.backend);
   if (!(await reserveLab(spec.name))) throw new LabExistsError(spec.name);
   let state: LabState | undefined;
   try {
     state = await backend.up(spec, progress);
+    if (template) state.topology = await template.build(state, { progress: (e) => progress?.(e.message) });
     await saveLab(state);
     return state;
   } catch (err) {

@@ -10,8 +10,9 @@ import { answeringStatus, statusBase } from "./node-status.js";
 import { isNodeProcess, startNode, stopNode } from "./node-process.js";
 import { PortAllocator } from "./ports.js";
 import { findRedisServer } from "./redis-binary.js";
-import { placeNodes } from "./spec.js";
-import type { LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "./types.js";
+import { renderSentinelConf } from "./sentinel-conf.js";
+import { placeNodes, placeSentinels } from "./spec.js";
+import type { LabBackend, LabNode, LabNodeStatus, LabSentinel, LabSpec, LabState } from "./types.js";
 
 export const TEMP_PREFIX = "redis-pilot-";
 
@@ -53,9 +54,15 @@ export class LocalBackend implements LabBackend {
       }),
     );
     const nodes = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    let failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    let sentinels: LabSentinel[] = [];
+    if (!failed && spec.sentinels) {
+      const started = await Promise.allSettled(placeSentinels(spec.sentinels, spec.zones, placements).map((p) => startSentinel(bin, dir, p, allocator, spec.password, progress)));
+      sentinels = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    }
     if (failed) {
-      await stopAll(nodes);
+      await stopAll([...nodes, ...sentinels]);
       await rm(dir, { recursive: true, force: true });
       throw failed.reason;
     }
@@ -67,18 +74,36 @@ export class LocalBackend implements LabBackend {
       dir,
       createdAt: new Date().toISOString(),
       nodes,
+      ...(sentinels.length ? { sentinels } : {}),
       ...(password !== undefined ? { password } : {}),
     };
   }
 
   async down(state: LabState): Promise<void> {
-    await stopAll(state.nodes);
+    await stopAll([...state.nodes, ...(state.sentinels ?? [])]);
     if (isOurTempDir(state.dir)) await rm(state.dir, { recursive: true, force: true });
   }
 
   async status(state: LabState): Promise<LabNodeStatus[]> {
-    return Promise.all(state.nodes.map((n) => nodeStatus(n, state.password)));
+    return Promise.all([...state.nodes, ...(state.sentinels ?? [])].map((n) => nodeStatus(n, state.password)));
   }
+}
+
+/** One redis-sentinel process (redis-server --sentinel, the same binary) in its own dir. */
+async function startSentinel(bin: string, labDir: string, p: ReturnType<typeof placeSentinels>[number], allocator: PortAllocator, password: string | undefined, progress?: (msg: string) => void): Promise<LabSentinel> {
+  const dir = join(labDir, `sentinel-${p.index}`);
+  await mkdir(dir, { mode: 0o700 });
+  const { port, pid } = await startNode({
+    bin,
+    host: p.host,
+    dir,
+    allocator,
+    conf: { cluster: false, nodeTimeoutMs: 0, password },
+    render: (port) => renderSentinelConf({ host: p.host, port, dir, logfile: join(dir, "redis.log"), password }),
+    args: ["--sentinel"],
+  });
+  progress?.(`sentinel ${p.index} up at ${formatAddress({ host: p.host, port })} (zone ${p.zone}, pid ${pid})`);
+  return { ...p, port, pid, dir };
 }
 
 async function nodeStatus(node: LabNode, password: string | undefined): Promise<LabNodeStatus> {

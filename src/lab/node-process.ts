@@ -32,6 +32,10 @@ export interface StartNodeOptions {
   conf: Omit<NodeConf, "host" | "port" | "dir" | "logfile">;
   /** How long one node may take to answer, per attempt. */
   readyTimeoutMs?: number;
+  /** Writes the config file instead of renderRedisConf (a sentinel's), given the port of this attempt. */
+  render?: (port: number) => string;
+  /** Extra arguments after the config file, e.g. ["--sentinel"]. */
+  args?: string[];
 }
 
 export const confPath = (nodeDir: string): string => join(nodeDir, "redis.conf");
@@ -81,10 +85,10 @@ async function waitReady(child: ChildProcess, host: string, port: number, passwo
   }
 }
 
-function spawnDetached(bin: string, nodeDir: string): ChildProcess {
+function spawnDetached(bin: string, nodeDir: string, args: string[] = []): ChildProcess {
   const out = openSync(join(nodeDir, "stdout.log"), "w");
   try {
-    const child = spawn(bin, [confPath(nodeDir)], { cwd: nodeDir, detached: true, stdio: ["ignore", out, out] });
+    const child = spawn(bin, [confPath(nodeDir), ...args], { cwd: nodeDir, detached: true, stdio: ["ignore", out, out] });
     child.unref();
     return child;
   } finally {
@@ -103,8 +107,11 @@ export async function prepareNodeDir(dir: string, host: string, port: number, co
 export async function startNode(o: StartNodeOptions): Promise<{ port: number; pid: number }> {
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = attempt === 1 && o.port !== undefined ? o.port : await o.allocator.next(o.host);
-    await prepareNodeDir(o.dir, o.host, port, o.conf);
-    const child = spawnDetached(o.bin, o.dir);
+    if (o.render) {
+      await writeFile(join(o.dir, "redis.log"), "");
+      await writeFile(confPath(o.dir), o.render(port), { mode: 0o600 });
+    } else await prepareNodeDir(o.dir, o.host, port, o.conf);
+    const child = spawnDetached(o.bin, o.dir, o.args);
     const outcome = await waitReady(child, o.host, port, o.conf.password, o.dir, o.readyTimeoutMs ?? 10_000);
     if (outcome.kind === "ready") return { port, pid: child.pid! };
     if (outcome.kind === "timeout") {

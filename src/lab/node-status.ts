@@ -21,6 +21,7 @@ export async function answeringStatus(node: LabNode, password: string | undefine
   if (!reply) return { ...base, running: false, error: `${what} is alive but did not answer within ${STATUS_TIMEOUT_MS} ms (paused?)` };
   if ("error" in reply) return { ...base, running: true, error: reply.error };
   const info = parseInfo(reply.info);
+  if (info.server?.values.redis_mode === "sentinel") return { ...base, running: true, role: "sentinel" };
   return {
     ...base,
     running: true,

@@ -7,6 +7,7 @@ import type { LabSpec } from "./types.js";
 
 export const LAB_NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
 export const MAX_LAB_NODES = 64;
+export const MAX_LAB_SENTINELS = 9;
 
 export type LabSpecInput = Partial<LabSpec> & { name: string; nodes: number };
 
@@ -34,11 +35,13 @@ export function normalizeSpec(input: LabSpecInput): LabSpec {
     zones: input.zones ?? 1,
     backend: input.backend ?? "local",
     nodeTimeoutMs: input.nodeTimeoutMs ?? 15000,
+    sentinels: input.sentinels ?? 0,
   };
   checkLabName(spec.name);
   checkInteger("nodes", spec.nodes, 1, MAX_LAB_NODES);
-  checkInteger("zones", spec.zones, 1, spec.nodes);
+  checkInteger("zones", spec.zones, 1, spec.nodes + (spec.sentinels ?? 0));
   checkInteger("nodeTimeoutMs", spec.nodeTimeoutMs, 100, 3_600_000);
+  checkInteger("sentinels", spec.sentinels ?? 0, 0, MAX_LAB_SENTINELS);
   if (spec.password !== undefined && (spec.password === "" || /[\s"'\\]/.test(spec.password))) {
     // The password goes into redis.conf; quoting rules there are not worth the risk.
     throw new ValidationError("The lab password must be non-empty and contain no spaces, quotes or backslashes.", "Pick a password of letters, digits and punctuation.");
@@ -63,6 +66,24 @@ export function placeNodes(nodes: number, zones: number): NodePlacement[] {
     const z = (index % zones) + 1;
     const h = (perZone.get(z) ?? 0) + 1;
     perZone.set(z, h);
+    return { index, host: `127.0.${z}.${h}`, zone: `z${z}` };
+  });
+}
+
+/**
+ * Sentinel i goes to zone (i % zones) + 1, on the next free host of that zone after the
+ * nodes there: its own loopback address, so placement checks can tell it from a node.
+ */
+export function placeSentinels(count: number, zones: number, nodes: NodePlacement[]): NodePlacement[] {
+  const used = new Map<number, number>();
+  for (const n of nodes) {
+    const z = Number(n.zone.slice(1));
+    used.set(z, Math.max(used.get(z) ?? 0, Number(n.host.split(".")[3])));
+  }
+  return Array.from({ length: count }, (_, index) => {
+    const z = (index % zones) + 1;
+    const h = (used.get(z) ?? 0) + 1;
+    used.set(z, h);
     return { index, host: `127.0.${z}.${h}`, zone: `z${z}` };
   });
 }

@@ -115,7 +115,8 @@ export async function buildOwnerIndex(labs: LabState[], config: PilotConfig | un
   };
   for (const lab of labs) {
     const owner: Owner = { kind: "lab", name: lab.name };
-    for (const n of lab.nodes) {
+    // A lab owns its sentinels as it owns its nodes.
+    for (const n of [...lab.nodes, ...(lab.sentinels ?? [])]) {
       for (const key of await keys(formatAddress(n))) {
         index.add(key, { owner, mutable: true });
         index.setZone(owner, key, n.zone);

@@ -3,13 +3,12 @@
  * server / replication / persistence / keyspace, and the settings that decide what a
  * failover loses). Pure data after the read; readReplicationView is the only I/O.
  */
-import { errorMessage, PilotError, UnreachableError, ValidationError } from "../errors.js";
+import { errorMessage, MutationNotAllowedError, PilotError, UnreachableError, ValidationError } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import { BadReplyError } from "../redis/bad-reply.js";
-import { toPilotError } from "../redis/connection.js";
+import { NodePool, toPilotError } from "../redis/connection.js";
 import { keysFromInfo, parseInfo, replicationFromInfo } from "../redis/parse-info.js";
 import { parseConfigGet } from "../redis/parse-config.js";
-import { NodeAccess, type ConnectionFor } from "./node-access.js";
 import { socketIp } from "./read-cluster-view.js";
 import type { ReplicationInfo, UnreachableNode } from "./types.js";
 
@@ -94,12 +93,12 @@ export function replicationNode(address: string, infoText: string, config: unkno
 }
 
 /** Reads one node; errors come back typed (unreachable, auth_failed). */
-export async function readReplicationNode(access: NodeAccess, address: string, zone: string | undefined): Promise<ReplicationNode> {
-  const client = await access.get(address);
+export async function readReplicationNode(pool: NodePool, address: string, zone?: string): Promise<ReplicationNode> {
+  const client = await pool.get(address);
   const replies = await client.pipeline().call("INFO", "server", "replication", "persistence", "keyspace", "cluster").call("CONFIG", "GET", ...SETTINGS).exec();
   if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
   const [[infoErr, infoText], [configErr, config]] = replies;
-  if (infoErr) throw toPilotError(address, infoErr, access.options(address));
+  if (infoErr) throw toPilotError(address, infoErr, pool.optionsFor(address));
   if (typeof infoText !== "string") throw new BadReplyError("INFO", `non-text reply from ${address}`);
   const ip = socketIp(client.stream?.remoteAddress);
   // CONFIG may be renamed or forbidden (managed services): the view then lacks settings, nothing else.
@@ -115,16 +114,16 @@ export function peersOf(node: ReplicationNode): string[] {
 }
 
 export interface ReadReplicationViewOptions {
-  connectionFor: ConnectionFor;
+  /** Connections with each node's own credentials (new NodePool(resolved.access)); peers are admitted through pool.access. */
+  pool: NodePool;
   zones?: Record<string, string>;
   /** Follow masters and replicas the nodes report. @default true */
   discover?: boolean;
-  access?: NodeAccess;
 }
 
 export async function readReplicationView(seeds: string[], opts: ReadReplicationViewOptions): Promise<ReplicationView> {
   if (seeds.length === 0) throw new ValidationError("No node address was given to read replication from.", "Pass at least one HOST:PORT.");
-  const access = opts.access ?? new NodeAccess(opts.connectionFor);
+  const { pool } = opts;
   const zones = opts.zones ?? {};
   const seedAddresses = seeds.map((s) => formatAddress(parseAddress(s)));
   const visited = new Set<string>();
@@ -132,14 +131,15 @@ export async function readReplicationView(seeds: string[], opts: ReadReplication
   const unreachable: UnreachableNode[] = [];
   const seedErrors: unknown[] = [];
   const reads: Promise<void>[] = [];
-  const visit = (address: string, isSeed: boolean): void => {
+  let refused: MutationNotAllowedError | undefined;
+  const read = (address: string, isSeed: boolean): void => {
     if (visited.has(address)) return;
     visited.add(address);
     reads.push(
-      readReplicationNode(access, address, zones[address]).then(
+      readReplicationNode(pool, address, zones[address] ?? pool.access.grant(address).zone).then(
         (node) => {
           nodes.push(node);
-          if (opts.discover ?? true) for (const p of peersOf(node)) visit(p, false);
+          if (opts.discover ?? true) for (const p of peersOf(node)) admitPeer(p, address);
         },
         (err) => {
           unreachable.push({ address, error: errorMessage(err) });
@@ -148,12 +148,22 @@ export async function readReplicationView(seeds: string[], opts: ReadReplication
       ),
     );
   };
-  try {
-    for (const s of seedAddresses) visit(s, true);
-    for (let i = 0; i < reads.length; i++) await reads[i];
-  } finally {
-    if (!opts.access) await access.close();
-  }
+  // A peer a node reports is admitted (its own credentials, or a refusal) before it is read.
+  const admitPeer = (peer: string, via: string): void => {
+    if (visited.has(peer)) return;
+    reads.push(
+      pool.access.admit(peer, via).then(
+        (grant) => read(grant.address, false),
+        (err) => {
+          if (err instanceof MutationNotAllowedError) refused ??= err;
+          else unreachable.push({ address: peer, error: errorMessage(err) });
+        },
+      ),
+    );
+  };
+  for (const s of seedAddresses) read(s, true);
+  for (let i = 0; i < reads.length; i++) await reads[i];
+  if (refused) throw refused;
   if (nodes.length === 0) {
     const first = seedErrors[0];
     throw first instanceof PilotError ? first : new UnreachableError(seedAddresses[0], errorMessage(first));

@@ -3,10 +3,10 @@
  * flags, epochs, the replicas and other sentinels it knows, whether CKQUORUM passes).
  * Pure data after the read; readSentinelView is the only I/O.
  */
-import { errorMessage, PilotError, UnreachableError, ValidationError } from "../errors.js";
+import { errorMessage, MutationNotAllowedError, PilotError, UnreachableError, ValidationError } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import { BadReplyError } from "../redis/bad-reply.js";
-import { toPilotError } from "../redis/connection.js";
+import { NodePool, toPilotError } from "../redis/connection.js";
 import { parseInfo } from "../redis/parse-info.js";
 import {
   parseFieldList,
@@ -18,7 +18,6 @@ import {
   type SentinelPeerEntry,
   type SentinelReplicaEntry,
 } from "../redis/parse-sentinel.js";
-import { NodeAccess, type ConnectionFor } from "./node-access.js";
 import { socketIp } from "./read-cluster-view.js";
 import type { UnreachableNode } from "./types.js";
 
@@ -47,13 +46,13 @@ export interface SentinelView {
 }
 
 /** Reads one sentinel: every master it monitors, or only `name`. Errors come back typed. */
-export async function readSentinelNode(access: NodeAccess, address: string, name?: string, zone?: string): Promise<SentinelNode> {
-  const client = await access.get(address);
+export async function readSentinelNode(pool: NodePool, address: string, name?: string, zone?: string): Promise<SentinelNode> {
+  const client = await pool.get(address);
   const wrap = async <T>(p: Promise<T>): Promise<T> => {
     try {
       return await p;
     } catch (err) {
-      throw toPilotError(address, err, access.options(address));
+      throw toPilotError(address, err, pool.optionsFor(address));
     }
   };
   const info = parseInfo(String(await wrap(client.call("INFO", "server", "sentinel"))));
@@ -68,7 +67,7 @@ export async function readSentinelNode(access: NodeAccess, address: string, name
     const replies = await client.pipeline().call("SENTINEL", "REPLICAS", m.name).call("SENTINEL", "SENTINELS", m.name).call("SENTINEL", "CKQUORUM", m.name).exec();
     if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
     const [[rErr, r], [sErr, s], [qErr, q]] = replies;
-    if (rErr || sErr) throw toPilotError(address, rErr ?? sErr, access.options(address));
+    if (rErr || sErr) throw toPilotError(address, rErr ?? sErr, pool.optionsFor(address));
     masters[m.name] = {
       master: m,
       replicas: parseFieldLists(r, "SENTINEL REPLICAS").map((f) => parseSentinelReplica(f)),
@@ -81,33 +80,34 @@ export async function readSentinelNode(access: NodeAccess, address: string, name
 }
 
 export interface ReadSentinelViewOptions {
-  connectionFor: ConnectionFor;
+  /** Connections with each sentinel's own credentials; sentinels discovered are admitted through pool.access. */
+  pool: NodePool;
   /** Only this master name. */
   name?: string;
   zones?: Record<string, string>;
   /** Also read the other sentinels the named ones know of. @default true */
   discover?: boolean;
-  access?: NodeAccess;
 }
 
 export async function readSentinelView(addresses: string[], opts: ReadSentinelViewOptions): Promise<SentinelView> {
   if (addresses.length === 0) throw new ValidationError("No sentinel address was given.", "Pass the sentinels as HOST:PORT (or a lab that runs sentinels).");
-  const access = opts.access ?? new NodeAccess(opts.connectionFor);
+  const { pool } = opts;
   const zones = opts.zones ?? {};
   const visited = new Set<string>();
   const sentinels: SentinelNode[] = [];
   const unreachable: UnreachableNode[] = [];
   const errors: unknown[] = [];
   const reads: Promise<void>[] = [];
-  const visit = (address: string) => {
+  let refused: MutationNotAllowedError | undefined;
+  const read = (address: string) => {
     if (visited.has(address)) return;
     visited.add(address);
     reads.push(
-      readSentinelNode(access, address, opts.name, zones[address]).then(
+      readSentinelNode(pool, address, opts.name, zones[address] ?? pool.access.grant(address).zone).then(
         (s) => {
           sentinels.push(s);
           if (opts.discover === false) return;
-          for (const m of Object.values(s.masters)) for (const p of m.sentinels) visit(formatAddress({ host: p.host, port: p.port }));
+          for (const m of Object.values(s.masters)) for (const p of m.sentinels) admitPeer(formatAddress({ host: p.host, port: p.port }), address);
         },
         (err) => {
           unreachable.push({ address, error: errorMessage(err) });
@@ -116,12 +116,21 @@ export async function readSentinelView(addresses: string[], opts: ReadSentinelVi
       ),
     );
   };
-  try {
-    for (const a of addresses) visit(formatAddress(parseAddress(a)));
-    for (let i = 0; i < reads.length; i++) await reads[i];
-  } finally {
-    if (!opts.access) await access.close();
-  }
+  const admitPeer = (peer: string, via: string) => {
+    if (visited.has(peer)) return;
+    reads.push(
+      pool.access.admit(peer, via).then(
+        (g) => read(g.address),
+        (err) => {
+          if (err instanceof MutationNotAllowedError) refused ??= err;
+          else unreachable.push({ address: peer, error: errorMessage(err) });
+        },
+      ),
+    );
+  };
+  for (const a of addresses) read(formatAddress(parseAddress(a)));
+  for (let i = 0; i < reads.length; i++) await reads[i];
+  if (refused) throw refused;
   if (sentinels.length === 0) {
     const first = errors[0];
     throw first instanceof PilotError ? first : new UnreachableError(addresses[0], errorMessage(first));

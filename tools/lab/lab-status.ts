@@ -8,7 +8,7 @@ export const labNodeStatusSchema = z.object({
   zone: z.string(),
   running: z.boolean(),
   fault: z.enum(["killed", "stopped", "paused"]).optional().describe("A fault the lab applied (lab_kill, lab_stop, lab_pause) and has not undone."),
-  role: z.enum(["master", "replica"]).optional(),
+  role: z.enum(["master", "replica", "sentinel"]).optional(),
   clusterEnabled: z.boolean().optional(),
   keys: z.number().optional(),
   error: z.string().optional(),

@@ -7,7 +7,8 @@ import { VerificationFailedError } from "../../errors.js";
 import { checkReplication } from "../../checks/replication-checks.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
-import { NodeAccess, type ConnectionFor } from "../../topology/node-access.js";
+import { NodePool } from "../../redis/connection.js";
+import type { NodeAccess } from "../../redis/node-access.js";
 import { readReplicationNode, readReplicationView, type ReplicationNode, type ReplicationView } from "../../topology/replication-view.js";
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
@@ -16,7 +17,8 @@ import { follows, planAttach, type AttachPlan } from "./plan.js";
 export interface AttachRequest {
   master: string;
   replicas: string[];
-  connectionFor: ConnectionFor;
+  /** Per-node credentials and policy, from ctx.targets.resolve(). */
+  access: NodeAccess;
   zones?: Record<string, string>;
   dryRun?: boolean;
   /** Give up waiting for sync after this long. @default 30000 */
@@ -33,8 +35,8 @@ export interface AttachResult {
 }
 
 /** Reads every named node; the first unreachable or refused one throws its typed error. */
-export async function readNamed(access: NodeAccess, addresses: string[], zones: Record<string, string> = {}): Promise<ReplicationNode[]> {
-  return Promise.all(addresses.map((a) => readReplicationNode(access, formatAddress(parseAddress(a)), zones[a])));
+export async function readNamed(pool: NodePool, addresses: string[], zones: Record<string, string> = {}): Promise<ReplicationNode[]> {
+  return Promise.all(addresses.map((a) => readReplicationNode(pool, formatAddress(parseAddress(a)), zones[a])));
 }
 
 /** A replica is in sync when its link is up, no sync runs, and its master has it online at the master's offset. */
@@ -45,16 +47,16 @@ export function inSync(master: ReplicationNode, replica: ReplicationNode, target
 }
 
 export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promise<AttachResult> {
-  const access = new NodeAccess(req.connectionFor);
+  const pool = new NodePool(req.access);
   try {
-    const [master, ...replicas] = await readNamed(access, [req.master, ...req.replicas], req.zones);
+    const [master, ...replicas] = await readNamed(pool, [req.master, ...req.replicas], req.zones);
     const plan = planAttach(master, replicas);
     if (req.dryRun) return { applied: false, plan, findings: [] };
     const t0 = Date.now();
     const { host, port } = parseAddress(master.address);
-    const masterAuth = access.options(master.address);
+    const masterAuth = pool.optionsFor(master.address);
     for (const step of plan.steps.filter((s) => s.kind === "replicaof")) {
-      const client = await access.get(step.node);
+      const client = await pool.get(step.node);
       // The replica authenticates to its master with the master's credentials (masterauth / masteruser).
       if (masterAuth.password !== undefined) {
         await client.call("CONFIG", "SET", "masterauth", masterAuth.password);
@@ -66,8 +68,8 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
     const timeoutMs = req.timeoutMs ?? 30_000;
     await waitFor(
       async () => {
-        const [m] = await readNamed(access, [master.address]);
-        const rs = await readNamed(access, replicas.map((r) => r.address));
+        const [m] = await readNamed(pool, [master.address]);
+        const rs = await readNamed(pool, replicas.map((r) => r.address));
         // The master is read first: a replica read after it that has reached its offset has caught up.
         return rs.every((r) => inSync(m, r, m.replication.offset)) ? true : undefined;
       },
@@ -75,13 +77,13 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
     );
     const syncMs = Date.now() - t0;
     ctx.progress({ step: "sync", message: `${replicas.length} replica(s) in sync with ${master.address}`, elapsedMs: syncMs });
-    const view = await readReplicationView([master.address, ...replicas.map((r) => r.address)], { connectionFor: req.connectionFor, zones: req.zones, access });
+    const view = await readReplicationView([master.address, ...replicas.map((r) => r.address)], { pool, zones: req.zones });
     const findings = checkReplication(view);
     const notFollowing = replicas.filter((r) => !view.nodes.some((n) => n.runId === r.runId && follows(n, master)));
     for (const r of notFollowing) findings.push({ severity: "error", code: "attach_not_applied", message: `${r.address} does not replicate from ${master.address} after REPLICAOF.`, next: "Check the replica's log; it may have been repointed by Sentinel.", node: r.address });
     if (hasErrors(findings)) throw new VerificationFailedError(`The replicas were attached but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
     return { applied: true, plan, syncMs, findings, view };
   } finally {
-    await access.close();
+    await pool.close();
   }
 }

@@ -9,7 +9,8 @@ import { ValidationError, VerificationFailedError } from "../../errors.js";
 import { checkSentinels } from "../../checks/sentinel-checks.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
-import { NodeAccess, type ConnectionFor } from "../../topology/node-access.js";
+import { NodePool } from "../../redis/connection.js";
+import type { NodeAccess } from "../../redis/node-access.js";
 import { readReplicationNode } from "../../topology/replication-view.js";
 import { readSentinelNode, readSentinelView, type SentinelView } from "../../topology/sentinel-view.js";
 import type { OpContext } from "../progress.js";
@@ -21,8 +22,8 @@ export interface MonitorRequest extends Omit<MonitorSettings, "downAfterMs" | "f
   downAfterMs?: number;
   failoverTimeoutMs?: number;
   parallelSyncs?: number;
-  /** Credentials per address: the master's (and its replicas') for auth-pass, the sentinels' to reach them. */
-  connectionFor: ConnectionFor;
+  /** Per-node credentials and policy (the sentinels named; the master is admitted as the sentinels' peer or named too). */
+  access: NodeAccess;
   zones?: Record<string, string>;
   dryRun?: boolean;
   /** Wait this long for the sentinels to find each other and the replicas. @default 20000 */
@@ -51,15 +52,15 @@ export function converged(view: SentinelView, name: string, replicas: number): b
 }
 
 export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promise<MonitorResult> {
-  const access = new NodeAccess(req.connectionFor);
+  const pool = new NodePool(req.access);
   try {
     const sentinelAddresses = req.sentinels.map((s) => formatAddress(parseAddress(s)));
-    const sentinels = await Promise.all(sentinelAddresses.map((a) => readSentinelNode(access, a, undefined, req.zones?.[a])));
-    const master = await readReplicationNode(access, formatAddress(parseAddress(req.master)), req.zones?.[req.master]);
+    const sentinels = await Promise.all(sentinelAddresses.map((a) => readSentinelNode(pool, a, undefined, req.zones?.[a])));
+    const master = await readReplicationNode(pool, formatAddress(parseAddress(req.master)), req.zones?.[req.master]);
     if (master.replication.role !== "master") {
       throw new ValidationError(`${master.address} is a replica of ${master.replication.masterHost}:${master.replication.masterPort}, not a master.`, `Monitor its master instead.`);
     }
-    const auth = access.options(master.address);
+    const auth = pool.optionsFor(master.address);
     const settings: MonitorSettings = {
       name: req.name,
       master: master.address,
@@ -74,14 +75,14 @@ export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promis
     const t0 = Date.now();
     const { host, port } = parseAddress(master.address);
     for (const s of plan.sentinels) {
-      const client = await access.get(s.address);
+      const client = await pool.get(s.address);
       if (s.action === "monitor") await client.call("SENTINEL", "MONITOR", settings.name, host, String(port), String(settings.quorum));
       const authArgs = auth.password !== undefined ? ["auth-pass", auth.password, ...(auth.username ? ["auth-user", auth.username] : [])] : [];
       await client.call("SENTINEL", "SET", settings.name, ...setArgs(settings), ...authArgs);
       ctx.progress({ step: "monitor", message: `${s.address} ${s.action === "monitor" ? "monitors" : "updated"} ${settings.name} at ${master.address} (quorum ${settings.quorum})`, elapsedMs: Date.now() - t0 });
     }
     const replicas = master.replication.connectedReplicas.filter((r) => r.state === "online").length;
-    const read = () => readSentinelView(sentinelAddresses, { connectionFor: req.connectionFor, name: settings.name, zones: req.zones, access, discover: false });
+    const read = () => readSentinelView(sentinelAddresses, { pool, name: settings.name, zones: req.zones, discover: false });
     await waitFor(async () => (converged(await read(), settings.name, replicas) ? true : undefined), {
       what: `sentinels of ${settings.name} finding each other and ${replicas} replica(s)`,
       timeoutMs: req.timeoutMs ?? 20_000,
@@ -96,6 +97,6 @@ export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promis
     if (hasErrors(findings)) throw new VerificationFailedError(`The sentinels monitor ${settings.name} but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
     return { applied: true, plan, convergedMs, findings, view };
   } finally {
-    await access.close();
+    await pool.close();
   }
 }
