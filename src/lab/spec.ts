@@ -35,7 +35,6 @@ export function normalizeSpec(input: LabSpecInput): LabSpec {
     zones: input.zones ?? 1,
     backend: input.backend ?? "local",
     nodeTimeoutMs: input.nodeTimeoutMs ?? 15000,
-    sentinels: input.sentinels ?? 0,
   };
   checkLabName(spec.name);
   checkInteger("nodes", spec.nodes, 1, MAX_LAB_NODES);
