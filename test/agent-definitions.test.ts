@@ -6,14 +6,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { loadAgentDefinition, parseAgentDefinition } from "../src/agent/agent-md.js";
 import { createBuiltinPlanner } from "../src/agent/builtin-planner.js";
 import { missingTools } from "../src/agent/families/index.js";
 import { modelToolDefinitions } from "../src/agent/tool-defs.js";
-import { packageRoot } from "../src/mcp/package-root.js";
+import { packageRoot } from "../src/package-root.js";
+import { parseFrontmatter } from "../src/frontmatter.js";
 import { allTools } from "../tools/index.js";
 import { defineTool, type AnyTool } from "../src/registry/tool.js";
 
@@ -35,17 +35,20 @@ describe("agent.md", () => {
   it("refuses a file without frontmatter", () => {
     expect(() => parseAgentDefinition("just a prompt")).toThrow(/no frontmatter/);
   });
+
+  it("names the field or the YAML that is wrong", () => {
+    expect(() => parseAgentDefinition("---\nname: x\ntools: a\n---\nbody")).toThrow(/^agent\.md: frontmatter description is required \(a string\)\.$/);
+    expect(() => parseAgentDefinition("---\nname: [x\n---\nbody")).toThrow(/^agent\.md: the frontmatter is not valid YAML/);
+  });
 });
 
 describe("skills", () => {
   it.each(["redis-replication", "redis-sentinel", "redis-cluster"])("%s/SKILL.md has name and description", (name) => {
     const text = readFileSync(join(packageRoot(), "skills", name, "SKILL.md"), "utf8");
-    const m = /^---\n([\s\S]*?)\n---\n([\s\S]+)$/.exec(text);
-    expect(m).not.toBeNull();
-    const fm = parseYaml(m![1]) as Record<string, string>;
+    const { data: fm, body } = parseFrontmatter(text, z.object({ name: z.string(), description: z.string() }), `skills/${name}/SKILL.md`, "name and description");
     expect(fm.name).toBe(name);
     expect(fm.description.length).toBeGreaterThan(40);
-    expect(m![2]).toMatch(/## Check after each step/);
+    expect(body).toMatch(/## Check after each step/);
   });
 });
 

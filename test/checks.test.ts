@@ -2,7 +2,7 @@
 // broken variant per check. Each case lists exactly the finding codes it must produce.
 import { describe, expect, it } from "vitest";
 import { checkCluster, type ClusterCheckOptions } from "../src/checks/cluster-checks.js";
-import { clusterCounts } from "../src/checks/cluster-members.js";
+import { clusterCounts } from "../src/topology/members.js";
 import { checkSlotAgreement } from "../src/checks/slot-checks.js";
 import { parseRanges } from "../src/redis/slots.js";
 import type { ClusterNodeEntry, ClusterView, NodeFlag, NodeView, ReplicationInfo } from "../src/topology/types.js";

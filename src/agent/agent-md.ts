@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
-import { ValidationError } from "../errors.js";
-import { packageRoot } from "../mcp/package-root.js";
+import { z } from "zod";
+import { parseFrontmatter } from "../frontmatter.js";
+import { packageRoot } from "../package-root.js";
 
 export interface AgentDefinition {
   name: string;
@@ -17,19 +17,21 @@ export interface AgentDefinition {
   prompt: string;
 }
 
+const AgentFrontmatter = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Comma-separated, as Claude Code reads it. */
+  tools: z.string(),
+});
+
 export function parseAgentDefinition(text: string, source = "agent.md"): AgentDefinition {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  if (!m) throw new ValidationError(`${source} has no frontmatter.`, "Start it with a --- block holding name, description and tools.");
-  const fm = (parseYaml(m[1]) ?? {}) as Record<string, unknown>;
-  if (typeof fm.name !== "string" || typeof fm.description !== "string" || typeof fm.tools !== "string") {
-    throw new ValidationError(`${source}: the frontmatter needs name, description and tools (a comma-separated list).`, "Fix the frontmatter of agent.md.");
-  }
+  const { data, body } = parseFrontmatter(text, AgentFrontmatter, source, "name, description and tools");
   return {
-    name: fm.name,
-    description: fm.description,
+    name: data.name,
+    description: data.description,
     // Claude Code names MCP tools mcp__<server>__<tool>; the registry knows the bare name.
-    tools: fm.tools.split(",").map((t) => t.trim().replace(/^mcp__.+?__/, "")).filter(Boolean),
-    prompt: m[2].trim(),
+    tools: data.tools.split(",").map((t) => t.trim().replace(/^mcp__.+?__/, "")).filter(Boolean),
+    prompt: body,
   };
 }
 

@@ -1,7 +1,8 @@
 /** Node checks: reachability, failure flags, cluster_state, membership and role agreement, epochs, count. */
 import type { ClusterView, NodeFlag } from "../topology/types.js";
 import type { Finding } from "./finding.js";
-import { clusterMembers, entryAddress, listNames, nameOf, type Member } from "./cluster-members.js";
+import { clusterMembers, entryAddress, type Member } from "../topology/members.js";
+import { listNames, nameOf } from "./names.js";
 import { shortRanges } from "./slot-checks.js";
 
 export function checkUnreachable(view: ClusterView): Finding[] {

@@ -2,7 +2,7 @@
 import { parseAddress } from "../redis/address.js";
 import type { ClusterView, NodeView } from "../topology/types.js";
 import type { Finding } from "./finding.js";
-import { clusterMembers, replicasOf, slotOwners, type Member } from "./cluster-members.js";
+import { clusterMembers, isUp, memberHealth, replicasOf, slotOwners, type Member } from "../topology/members.js";
 import { shortRanges } from "./slot-checks.js";
 
 export const DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
@@ -12,10 +12,6 @@ export const DEFAULT_MAX_LAG_BYTES = 1024 * 1024;
  */
 export const DEFAULT_MAX_SILENT_SECONDS = 10;
 
-function healthy(m: Member, view: ClusterView): boolean {
-  return !m.flaggedBy.fail?.length && !view.unreachable.some((u) => u.address === m.address);
-}
-
 /**
  * Every slot-owning master has the wanted number of working replicas. Without a wanted
  * number, a master with no replica at all is a warning: losing it loses its slots.
@@ -24,7 +20,7 @@ export function checkReplicaCount(view: ClusterView, wanted: number | undefined)
   const members = clusterMembers(view);
   const findings: Finding[] = [];
   for (const master of slotOwners(members)) {
-    const replicas = replicasOf(members, master.id).filter((r) => healthy(r, view));
+    const replicas = replicasOf(members, master.id).filter((r) => isUp(memberHealth(r, view)));
     const slots = shortRanges(master.entry.slots, 3);
     const next = `Add a replica: run CLUSTER REPLICATE ${master.id} on an empty cluster node (or redis-cli --cluster add-node --cluster-slave).`;
     if (wanted !== undefined && replicas.length < wanted) {

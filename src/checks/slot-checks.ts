@@ -2,7 +2,8 @@
 import { SLOT_COUNT, countSlots, formatRanges, slotsToRanges, uncoveredRanges, type SlotRange } from "../redis/slots.js";
 import type { ClusterView, NodeView } from "../topology/types.js";
 import type { Finding } from "./finding.js";
-import { clusterMembers, listNames, nameOf } from "./cluster-members.js";
+import { clusterMembers } from "../topology/members.js";
+import { listNames, nameOf } from "./names.js";
 
 /** At most `max` ranges, so a scattered set still prints as one line. */
 export function shortRanges(ranges: SlotRange[], max = 8): string {

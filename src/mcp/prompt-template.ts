@@ -5,9 +5,9 @@
  * is kept only when the argument was given, {{^arg}}...{{/arg}} only when it was not
  * (sections nest when their names differ).
  */
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ValidationError } from "../errors.js";
+import { parseFrontmatter } from "../frontmatter.js";
 
 const ArgumentSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
@@ -31,14 +31,8 @@ export type PromptArgument = z.infer<typeof ArgumentSchema>;
 export type PromptDef = z.infer<typeof FrontmatterSchema> & { body: string };
 
 export function parsePrompt(text: string, source: string): PromptDef {
-  const m = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  if (!m) throw new ValidationError(`${source} has no frontmatter.`, "Start the file with a --- block holding name, title, description and arguments.");
-  const parsed = FrontmatterSchema.safeParse(parseYaml(m[1]));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ValidationError(`${source}: frontmatter ${issue.path.join(".") || "(root)"}: ${issue.message}.`, "Fix the frontmatter of that prompt file.");
-  }
-  return { ...parsed.data, body: m[2].trim() + "\n" };
+  const { data, body } = parseFrontmatter(text, FrontmatterSchema, source, "name, title, description and arguments");
+  return { ...data, body: body + "\n" };
 }
 
 /** Names a template refers to in any of its three forms. */

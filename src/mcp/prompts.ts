@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { PilotError } from "../errors.js";
-import { packageRoot } from "./package-root.js";
+import { packageRoot } from "../package-root.js";
 import type { PromptDef } from "./prompt-template.js";
 
 export function promptsDir(): string {

@@ -70,8 +70,8 @@ async function readTopology(deps: ServerDeps, kind: SourceKind, name: string, fo
   const target = await deps.targets.resolve(ref, { mutate: false });
   const [{ readClusterView }, { topologyShape }, { topologyMermaid }] = await Promise.all([
     import("../topology/read-cluster-view.js"),
-    import("./topology-shape.js"),
-    import("./mermaid.js"),
+    import("../topology/shape.js"),
+    import("../topology/mermaid.js"),
   ]);
   const view = await readClusterView(target.addresses, { access: target.access });
   const shape = topologyShape(view, target.zones);

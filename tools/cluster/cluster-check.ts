@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkCluster } from "../../src/checks/cluster-checks.js";
-import { clusterCounts } from "../../src/checks/cluster-members.js";
+import { clusterCounts } from "../../src/topology/members.js";
 import { hasErrors } from "../../src/checks/finding.js";
 import { readClusterView } from "../../src/topology/read-cluster-view.js";
 import { SLOT_COUNT } from "../../src/redis/slots.js";

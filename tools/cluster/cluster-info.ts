@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { clusterCounts, clusterMembers, type Member } from "../../src/checks/cluster-members.js";
-import { countSlots, formatRanges, SLOT_COUNT } from "../../src/redis/slots.js";
+import { clusterCounts, clusterMembers } from "../../src/topology/members.js";
+import { describeMember } from "../../src/topology/describe-member.js";
+import { SLOT_COUNT } from "../../src/redis/slots.js";
 import { readClusterView } from "../../src/topology/read-cluster-view.js";
 import { defineTool } from "../../src/registry/tool.js";
 import { targetFields } from "../../src/registry/fields.js";
@@ -17,41 +18,21 @@ const nodeSchema = z.object({
   zone: z.string().optional(),
   flags: z.array(z.string()).describe("The node's flags, plus fail / fail? / noaddr when any peer sets them."),
   reachable: z.boolean(),
+  health: z.enum(["fail", "unreachable", "pfail", "ok"]).describe("fail: some node marks it failed; unreachable: it could not be read; pfail: some node suspects it."),
+  failedBy: z.array(z.string()).optional().describe("The nodes that mark it failed (or suspect it)."),
   clusterState: z.enum(["ok", "fail"]).optional(),
   configEpoch: z.number().int(),
   linkStatus: z.enum(["up", "down"]).optional().describe("Replicas: master_link_status."),
   lagBytes: z.number().int().optional().describe("Replicas: master offset minus replica offset."),
 });
 
-function describeMember(m: Member, members: Map<string, Member>): z.infer<typeof nodeSchema> {
-  const e = m.entry;
-  const r = m.node?.replication;
-  const masterNode = e.masterId ? members.get(e.masterId)?.node : undefined;
-  const lag = r?.role === "replica" && masterNode?.replication.role === "master" ? masterNode.replication.offset - r.offset : undefined;
-  const peerFlags = Object.keys(m.flaggedBy);
-  return {
-    address: m.address,
-    id: m.id,
-    role: e.role,
-    ...(e.masterId ? { master: members.get(e.masterId)?.address ?? e.masterId } : {}),
-    slots: formatRanges(e.slots),
-    slotCount: countSlots(e.slots),
-    ...(m.node ? { keys: m.node.keys, clusterState: m.node.clusterState } : {}),
-    ...(m.node?.zone ? { zone: m.node.zone } : {}),
-    flags: [...new Set([...e.flags.filter((f) => f !== "myself"), ...peerFlags])],
-    reachable: m.node !== undefined,
-    configEpoch: e.configEpoch,
-    ...(r?.role === "replica" && r.masterLinkStatus ? { linkStatus: r.masterLinkStatus } : {}),
-    ...(lag !== undefined ? { lagBytes: Math.max(0, lag) } : {}),
-  };
-}
-
 export const clusterInfo = defineTool({
   name: "cluster_info",
   title: "Describe a Redis Cluster",
   description:
     "Reads every node of a Redis Cluster (following peers from one seed) and returns one row per node: address, id, " +
-    "role, master, owned slot ranges and count, keys, zone, flags, cluster_state, replication link and lag; plus " +
+    "role, master, owned slot ranges and count, keys, zone, flags, health (and which nodes report it failed), " +
+    "cluster_state, replication link and lag; plus " +
     "totals and the nodes that could not be read. Read-only. Use it to see the topology; use cluster_check to judge it.",
   toolset: "cluster",
   input: z.object({ ...targetFields }),
@@ -102,7 +83,7 @@ export const clusterInfo = defineTool({
     const members = clusterMembers(view);
     const counts = clusterCounts(view, members);
     return {
-      nodes: [...members.values()].map((m) => describeMember(m, members)).sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true })),
+      nodes: [...members.values()].map((m) => describeMember(m, members, view)).sort((a, b) => a.address.localeCompare(b.address, "en", { numeric: true })),
       unreachable: view.unreachable,
       totals: {
         nodes: counts.nodes,

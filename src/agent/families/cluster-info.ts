@@ -17,7 +17,7 @@ export interface ClusterInfoIntent extends BaseIntent {
 }
 
 interface InfoOutput {
-  nodes: { address: string; role: string; master?: string; slots: string }[];
+  nodes: { address: string; role: string; master?: string; slots: string; health: string; failedBy?: string[] }[];
   totals: { nodes: number; masters: number; replicas: number; slotsCovered: number; keys: number };
 }
 
@@ -36,6 +36,12 @@ function slotOwner(out: InfoOutput, slot: number): string {
   return owner ? ` Slot ${slot} is served by master ${owner.address}.` : ` No master serves slot ${slot}.`;
 }
 
+/** Members that are not ok, with who reports them. */
+function unhealthy(out: InfoOutput): string {
+  const bad = out.nodes.filter((n) => n.health !== "ok").map((n) => `${n.address} ${n.health}${n.failedBy?.length ? ` (by ${n.failedBy.join(", ")})` : ""}`);
+  return bad.length ? ` Not ok: ${bad.join(", ")}.` : "";
+}
+
 /** The answer: totals, which nodes are masters, who serves the slot asked about, and the counts the request stated. */
 function answer(out: InfoOutput, intent: ClusterInfoIntent, at: string): string {
   const t = out.totals;
@@ -47,6 +53,7 @@ function answer(out: InfoOutput, intent: ClusterInfoIntent, at: string): string 
     `${t.slotsCovered}/16384 slots covered, ${plural(t.keys, "key")}.` +
     (masters.length ? ` Masters: ${masters.join(", ")}.` : "") +
     (intent.slot !== undefined ? slotOwner(out, intent.slot) : "") +
+    unhealthy(out) +
     (stated.length ? ` ${stated.join("; ").replace(/^i/, "I")}.` : "")
   );
 }

@@ -9,7 +9,7 @@ import { NodePool } from "../../redis/connection.js";
 import type { NodeAccess } from "../../redis/node-access.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { checkCluster } from "../../checks/cluster-checks.js";
-import { listNames } from "../../checks/cluster-members.js";
+import { listNames } from "../../checks/names.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { OpContext, ProgressSink } from "../progress.js";

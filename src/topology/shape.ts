@@ -1,18 +1,22 @@
 /**
  * The shape of a cluster as an operator draws it: shards (a master, its slots, its
- * replicas), placed in zones, with each node's health as its peers see it. Pure: a
- * ClusterView in, plain data out; the topology resources render it as JSON and Mermaid.
+ * replicas), placed in zones, with each node's health (members.ts: the one reading the
+ * checks and cluster_info use too). Pure: a ClusterView in, plain data out; the
+ * topology resources render it as JSON and Mermaid.
  */
 import { countSlots, formatRanges, type SlotRange } from "../redis/slots.js";
-import type { ClusterNodeEntry, ClusterView } from "../topology/types.js";
+import { clusterMembers, failedBy, memberHealth, type NodeHealth } from "./members.js";
+import type { ClusterNodeEntry, ClusterView } from "./types.js";
 
-export type NodeHealth = "ok" | "pfail" | "fail" | "handshake" | "unreachable";
+export type { NodeHealth };
 
 export interface ShapeNode {
   id?: string;
   address: string;
   zone?: string;
   health: NodeHealth;
+  /** The nodes that mark it failed (or suspect it), when any does. */
+  failedBy?: string[];
 }
 
 export interface Shard {
@@ -30,21 +34,15 @@ export interface TopologyShape {
   unreachable: ShapeNode[];
 }
 
-/** The worst flag any reachable node reports for `id`: a peer's view beats the node's own. */
-function healthOf(id: string, view: ClusterView): NodeHealth {
-  const flags = new Set(view.nodes.flatMap((n) => n.peers.filter((p) => p.id === id).flatMap((p) => p.flags)));
-  if (flags.has("fail")) return "fail";
-  if (flags.has("fail?")) return "pfail";
-  if (flags.has("handshake")) return "handshake";
-  return "ok";
-}
-
 /** `zones` places unreachable nodes (reachable ones carry their zone in the view). */
 export function topologyShape(view: ClusterView, zones: Record<string, string> = {}): TopologyShape {
-  const own: { entry: ClusterNodeEntry; node: ShapeNode }[] = view.nodes.map((n) => ({
-    entry: n.self,
-    node: { id: n.self.id, address: n.address, ...(n.zone ? { zone: n.zone } : {}), health: healthOf(n.self.id, view) },
-  }));
+  const members = clusterMembers(view);
+  const own: { entry: ClusterNodeEntry; node: ShapeNode }[] = view.nodes.map((n) => {
+    const m = members.get(n.self.id);
+    const by = m ? failedBy(m) : [];
+    const health = m ? memberHealth(m, view) : "ok";
+    return { entry: n.self, node: { id: n.self.id, address: n.address, ...(n.zone ? { zone: n.zone } : {}), health, ...(by.length ? { failedBy: by } : {}) } };
+  });
   const shards: Shard[] = own
     .filter((o) => o.entry.role === "master")
     .map((o) => ({ master: o.node, slots: o.entry.slots, slotCount: countSlots(o.entry.slots), replicas: [] }));

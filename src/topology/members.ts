@@ -2,11 +2,12 @@
  * The cluster's members as one table, built from every node's own view: a node we read
  * is the authority on itself (its "myself" line); a node we could not read is described
  * by what most of its peers say. Handshake entries are not members (their ids are
- * temporary). Shared by the checks and by the cluster tools' summaries.
+ * temporary). And the one reading of a member's health (is it up, who reports it
+ * failed) that the checks, cluster_info and the topology resources all use. Pure.
  */
 import { formatAddress } from "../redis/address.js";
 import { countSlots, formatRanges, mergeRanges } from "../redis/slots.js";
-import type { ClusterNodeEntry, ClusterView, NodeFlag, NodeView } from "../topology/types.js";
+import type { ClusterNodeEntry, ClusterView, NodeFlag, NodeView } from "./types.js";
 
 export interface Member {
   id: string;
@@ -71,16 +72,26 @@ export function replicasOf(members: Map<string, Member>, masterId: string): Memb
   return [...members.values()].filter((m) => m.entry.role === "replica" && m.entry.masterId === masterId);
 }
 
-/** "127.0.0.1:7000 (eb3e3613)": an address with a short id, for messages. */
-export function nameOf(members: Map<string, Member>, id: string): string {
-  const m = members.get(id);
-  return m ? `${m.address} (${id.slice(0, 8)})` : id.slice(0, 8);
+/**
+ * A member's health, worst first: fail (some node marks it failed), unreachable (we
+ * could not read it), pfail (some node suspects it), ok. Handshake entries are not
+ * members, and noaddr (address unknown) says nothing about whether it runs.
+ */
+export type NodeHealth = "fail" | "unreachable" | "pfail" | "ok";
+
+export function memberHealth(m: Member, view: ClusterView): NodeHealth {
+  if (m.flaggedBy.fail?.length) return "fail";
+  if (!m.node && view.unreachable.some((u) => u.address === m.address)) return "unreachable";
+  if (m.flaggedBy["fail?"]?.length) return "pfail";
+  return "ok";
 }
 
-/** "a, b, c and 4 more", so one finding stays one line. */
-export function listNames(names: string[], max = 4): string {
-  if (names.length <= max) return names.join(", ");
-  return `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+/** Still serving: up, or only suspected (a replica that is pfail still replicates; a node decides fail by majority). */
+export const isUp = (health: NodeHealth): boolean => health === "ok" || health === "pfail";
+
+/** The nodes whose view marks the member failed (fail), else suspected (fail?); empty when none does. */
+export function failedBy(m: Member): string[] {
+  return m.flaggedBy.fail ?? m.flaggedBy["fail?"] ?? [];
 }
 
 export interface ClusterCounts {

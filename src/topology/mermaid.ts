@@ -3,7 +3,7 @@
  * ranges), zones as subgraphs, an edge from each replica to its master, failed and
  * unreachable nodes styled apart. Pure: same shape in, same text out.
  */
-import { formatSlots, type ShapeNode, type TopologyShape } from "./topology-shape.js";
+import { formatSlots, type ShapeNode, type TopologyShape } from "./shape.js";
 
 type NodeClass = "master" | "replica" | "down";
 

@@ -2,8 +2,11 @@
 // hand-built views, one golden diagram, and the cases an operator must not misread
 // (failed masters, unreachable nodes, replicas whose master is unknown).
 import { describe, expect, it } from "vitest";
-import { topologyMermaid } from "../src/mcp/mermaid.js";
-import { formatSlots, topologyShape } from "../src/mcp/topology-shape.js";
+import { topologyMermaid } from "../src/topology/mermaid.js";
+import { formatSlots, topologyShape } from "../src/topology/shape.js";
+import { clusterMembers, failedBy, memberHealth } from "../src/topology/members.js";
+import { describeMember } from "../src/topology/describe-member.js";
+import { checkReplicaCount } from "../src/checks/cluster-checks.js";
 import type { SlotRange } from "../src/redis/slots.js";
 import type { ClusterNodeEntry, ClusterView, NodeFlag, NodeView } from "../src/topology/types.js";
 
@@ -164,4 +167,40 @@ describe("formatSlots", () => {
     [[{ start: 5, end: 5 }], "5"],
     [[{ start: 0, end: 5460 }, { start: 10923, end: 10923 }], "0-5460,10923"],
   ])("%j -> %s", (slots, text) => expect(formatSlots(slots)).toBe(text));
+});
+
+describe("member health: one reading for the shape, cluster_info and the checks", () => {
+  const seen = (id: string, flags: NodeFlag[]) => threeByThree.map((s) => (s.id === id ? { ...s, seenAs: flags } : s));
+
+  it.each<[string, Spec[], string[], string, string, string[]]>([
+    ["all up", threeByThree, [], "r1", "ok", []],
+    ["a replica its peers suspect", seen("r1", ["fail?"]), [], "r1", "pfail", ["127.0.1.1:7000", "127.0.2.1:7001", "127.0.3.1:7002", "127.0.3.2:7004", "127.0.1.2:7005"]],
+    ["a replica its peers mark failed", seen("r1", ["fail"]), [], "r1", "fail", ["127.0.1.1:7000", "127.0.2.1:7001", "127.0.3.1:7002", "127.0.3.2:7004", "127.0.1.2:7005"]],
+  ])("%s", (_name, specs, unreachable, id, health, by) => {
+    const v = view(specs, unreachable);
+    const members = clusterMembers(v);
+    const m = members.get(id)!;
+    expect(memberHealth(m, v)).toBe(health);
+    expect(failedBy(m)).toEqual(by);
+    // The same reading everywhere: the resources' shape, cluster_info's row.
+    const shaped = topologyShape(v).shards.flatMap((s) => [s.master, ...s.replicas]).find((n) => n.id === id)!;
+    expect(shaped.health).toBe(health);
+    expect(shaped.failedBy ?? []).toEqual(by);
+    expect(describeMember(m, members, v)).toMatchObject({ health, ...(by.length ? { failedBy: by } : {}) });
+  });
+
+  it("a failed replica does not count as one, a suspected one still does", () => {
+    expect(checkReplicaCount(view(seen("r1", ["fail"])), 1).map((f) => f.code)).toEqual(["replicas_missing"]);
+    expect(checkReplicaCount(view(seen("r1", ["fail?"])), 1)).toEqual([]);
+  });
+
+  it("a member no node could read is unreachable, unless a node marks it failed", () => {
+    const v = view(threeByThree.filter((s) => s.id !== "r1"), ["127.0.2.2:7003"]);
+    // Its peers still list it (as the fixture's others do not): add r1's entry to each view.
+    for (const n of v.nodes) n.peers.push(entry(threeByThree[3], false));
+    const m = clusterMembers(v).get("r1")!;
+    expect(memberHealth(m, v)).toBe("unreachable");
+    for (const n of v.nodes) n.peers[n.peers.length - 1].flags.push("fail");
+    expect(memberHealth(clusterMembers(v).get("r1")!, v)).toBe("fail");
+  });
 });
