@@ -30,6 +30,12 @@ describe("prompts/*.md", () => {
       for (const t of toolMentions(p.body)) expect([...p.tools, ...p.plannedTools], `${t} in the body`).toContain(t);
     });
 
+    it("says what its lab, target and node arguments name, so they complete", () => {
+      const expected: Record<string, string[]> = { lab: ["lab", "cluster_lab"], target: ["target"], nodes: ["nodes"] };
+      for (const a of p.arguments.filter((x) => expected[x.name])) expect(expected[a.name], `${a.name}`).toContain(a.complete);
+      for (const a of p.arguments.filter((x) => /HOST:PORT/.test(x.description))) expect(["node", "nodes"], `${a.name}`).toContain(a.complete);
+    });
+
     it("renders with only its required arguments, leaving no tags", () => {
       const args = Object.fromEntries(p.arguments.filter((a) => a.required).map((a) => [a.name, "X"]));
       expect(renderPrompt(p, args)).not.toMatch(/\{\{|\}\}/);

@@ -9,11 +9,16 @@ import { z } from "zod";
 import { ValidationError } from "../errors.js";
 import { parseFrontmatter } from "../frontmatter.js";
 
+/** What an argument's value names, so completion/complete can offer values: a lab (cluster_lab: one in cluster mode), a config target, a node address, or a comma-separated list of them. */
+export const COMPLETION_KINDS = ["lab", "cluster_lab", "target", "node", "nodes"] as const;
+export type CompletionKind = (typeof COMPLETION_KINDS)[number];
+
 const ArgumentSchema = z.object({
   name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
   description: z.string().min(1),
   required: z.boolean().default(false),
   default: z.string().optional(),
+  complete: z.enum(COMPLETION_KINDS).optional(),
 });
 
 const FrontmatterSchema = z.object({

@@ -11,6 +11,7 @@ import type { PilotConfig } from "../targets/config.js";
 import type { TargetRef } from "../targets/resolver.js";
 import type { NodeView } from "../topology/types.js";
 import type { ServerDeps } from "./deps.js";
+import type { CompletionKind } from "./prompt-template.js";
 
 type SourceKind = "lab" | "target";
 type Format = "json" | "mmd";
@@ -20,6 +21,20 @@ const FORMAT_NAME: Record<Format, string> = { json: "JSON", mmd: "Mermaid" };
 
 export const topologyUri = (kind: SourceKind, name: string, format: Format) => `redis-pilot://${kind}/${encodeURIComponent(name)}/topology.${format}`;
 export const nodeInfoUri = (address: string) => `redis-pilot://node/${address}/info`;
+const topologyTemplate = (kind: SourceKind, format: Format) => `redis-pilot://${kind}/{name}/topology.${format}`;
+const NODE_INFO_TEMPLATE = "redis-pilot://node/{address}/info";
+
+/** What each template variable names, for completion/complete (completions.ts). */
+export const TEMPLATE_COMPLETIONS: Record<string, Record<string, CompletionKind>> = {
+  ...Object.fromEntries(
+    (["json", "mmd"] as const).flatMap((format) => [
+      // Plain labs have no cluster topology, as resources/list shows.
+      [topologyTemplate("lab", format), { name: "cluster_lab" }],
+      [topologyTemplate("target", format), { name: "target" }],
+    ]),
+  ),
+  [NODE_INFO_TEMPLATE]: { address: "node" },
+};
 
 /** Template variables arrive as matched from the URI, still percent-encoded. */
 function variable(value: string | string[] | undefined): string {
@@ -115,7 +130,7 @@ function registerTopology(server: McpServer, deps: ServerDeps, kind: SourceKind,
   });
   server.registerResource(
     `${kind}-topology-${format}`,
-    new ResourceTemplate(`redis-pilot://${kind}/{name}/topology.${format}`, { list }),
+    new ResourceTemplate(topologyTemplate(kind, format), { list }),
     {
       title: `${kind === "lab" ? "Lab" : "Target"} topology (${FORMAT_NAME[format]})`,
       description:
@@ -132,7 +147,7 @@ export function registerResources(server: McpServer, deps: ServerDeps): void {
   for (const kind of ["lab", "target"] as const) for (const format of ["json", "mmd"] as const) registerTopology(server, deps, kind, format);
   server.registerResource(
     "node-info",
-    new ResourceTemplate("redis-pilot://node/{address}/info", { list: async () => ({ resources: await knownNodes(deps) }) }),
+    new ResourceTemplate(NODE_INFO_TEMPLATE, { list: async () => ({ resources: await knownNodes(deps) }) }),
     {
       title: "Node INFO",
       description: "The raw INFO reply of one node (HOST:PORT), with the credentials of the lab or target it belongs to.",

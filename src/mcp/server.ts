@@ -1,10 +1,11 @@
 /**
- * One MCP server session: the registry's tools, the prompts from prompts/*.md, and the
- * topology / node INFO resources. Transports (stdio, HTTP) create one per session and
+ * One MCP server session: the registry's tools, the prompts from prompts/*.md, the
+ * topology / node INFO resources, and completion of the labs, targets and nodes they name. Transports (stdio, HTTP) create one per session and
  * share the deps. Nothing here runs a tool itself; see tools.ts.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ServerDeps } from "./deps.js";
+import { registerCompletions } from "./completions.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
 import { registerTools } from "./tools.js";
@@ -29,5 +30,6 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerTools(server, deps);
   registerResources(server, deps);
   registerPrompts(server);
+  registerCompletions(server, deps);
   return server;
 }
