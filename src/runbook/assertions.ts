@@ -1,0 +1,102 @@
+/**
+ * Judges a step's expectations against its structured output. Pure: assertion, output
+ * and what the run knows in; held or not, and what was found, out.
+ */
+import { evaluate, getPath, looseEqual, truthy, type EvalContext } from "./expr-eval.js";
+import { resolveDynamic } from "./templates.js";
+import type { AssertionResult, CompiledAssertion } from "./types.js";
+
+const RANK: Record<string, number> = { info: 0, warning: 1, error: 2 };
+const MAX_SHOWN = 300;
+
+export function showValue(v: unknown): string {
+  const s = v === null || v === undefined ? "nothing (absent or null)" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v);
+  return s.length > MAX_SHOWN ? `${s.slice(0, MAX_SHOWN)}...` : s;
+}
+
+function bound(op: string, n: number, limit: number): boolean {
+  switch (op) {
+    case "equals":
+      return n === limit;
+    case "gt":
+      return n > limit;
+    case "gte":
+      return n >= limit;
+    case "lt":
+      return n < limit;
+    case "lte":
+      return n <= limit;
+    default:
+      return false;
+  }
+}
+
+function matchesWhere(item: unknown, where: Record<string, unknown>): boolean {
+  return !!item && typeof item === "object" && Object.entries(where).every(([k, v]) => looseEqual((item as Record<string, unknown>)[k], v));
+}
+
+interface Finding {
+  severity?: string;
+  code?: string;
+  message?: string;
+  node?: string;
+}
+
+function findingText(f: Finding): string {
+  return `${f.severity ?? "?"} ${f.code ?? "?"}${f.node ? ` at ${f.node}` : ""}: ${f.message ?? ""}`.trim();
+}
+
+/** Whether the assertion held, with what was found when it did not. */
+function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: boolean; actual?: string } {
+  if (a.op === "that") {
+    const v = evaluate(a.that!, { ...ctx, output });
+    return truthy(v) ? { ok: true } : { ok: false, actual: `it was ${showValue(v)}` };
+  }
+  const value = getPath(output, a.path);
+  const operand = resolveDynamic(a.operand, ctx);
+  const found = { actual: `found ${showValue(value)}` };
+  switch (a.op) {
+    case "equals":
+      return looseEqual(value, operand) ? { ok: true } : { ok: false, ...found };
+    case "not-equals":
+      return !looseEqual(value, operand) ? { ok: true } : { ok: false, ...found };
+    case "gt":
+    case "gte":
+    case "lt":
+    case "lte":
+      return typeof value === "number" && bound(a.op, value, Number(operand)) ? { ok: true } : { ok: false, ...found };
+    case "matches":
+      return typeof value === "string" && new RegExp(String(operand)).test(value) ? { ok: true } : { ok: false, ...found };
+    case "contains":
+      if (Array.isArray(value)) return value.some((x) => looseEqual(x, operand)) ? { ok: true } : { ok: false, ...found };
+      return typeof value === "string" && value.includes(String(operand)) ? { ok: true } : { ok: false, ...found };
+    case "exists":
+      return (value !== null) === (operand === true) ? { ok: true } : { ok: false, ...found };
+    case "count": {
+      const items = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : undefined;
+      if (!items) return { ok: false, actual: `found ${showValue(value)}, not a list` };
+      const n = a.where ? items.filter((x) => matchesWhere(x, a.where!)).length : items.length;
+      const ok =
+        typeof operand === "number" || typeof operand === "string"
+          ? n === Number(operand)
+          : Object.entries(operand as Record<string, unknown>).every(([op, limit]) => bound(op, n, Number(limit)));
+      return ok ? { ok: true } : { ok: false, actual: `found ${n}` };
+    }
+    case "no-findings": {
+      if (!Array.isArray(value)) return { ok: false, actual: `found ${showValue(value)}, not a list of findings` };
+      const bad = (value as Finding[]).filter((f) => (RANK[f.severity ?? ""] ?? 0) >= RANK[String(operand)]);
+      if (bad.length === 0) return { ok: true };
+      const shown = bad.slice(0, 3).map(findingText).join("; ");
+      return { ok: false, actual: `found ${bad.length} finding${bad.length === 1 ? "" : "s"}: ${shown}${bad.length > 3 ? `; and ${bad.length - 3} more` : ""}` };
+    }
+  }
+}
+
+export function checkAssertion(a: CompiledAssertion, output: unknown, ctx: EvalContext): AssertionResult {
+  try {
+    const r = judge(a, output, ctx);
+    return { text: a.text, ok: r.ok, ...(r.actual ? { actual: r.actual } : {}) };
+  } catch (err) {
+    return { text: a.text, ok: false, actual: `could not be judged: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
