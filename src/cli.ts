@@ -8,6 +8,7 @@ void runCli(
     mcp: () => import("./cli/mcp.js"),
     agent: () => import("./cli/agent.js"),
     demo: () => import("./cli/demo.js"),
+    runbook: () => import("./cli/runbook.js"),
   },
   () => import("./cli/tools.js"),
 );

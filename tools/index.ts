@@ -16,9 +16,11 @@ import { labHeal } from "./lab/lab-heal.js";
 import { clusterCreate } from "./cluster/cluster-create.js";
 import { clusterCheck } from "./cluster/cluster-check.js";
 import { clusterInfo } from "./cluster/cluster-info.js";
+import { runbookRun } from "./runbook/runbook-run.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
   labImage, labKill, labStop, labStart, labRestart, labPause, labUnpause, labPartition, labHeal,
   clusterCreate, clusterCheck, clusterInfo,
+  runbookRun,
 ];

@@ -39,7 +39,8 @@ export function renderSummary(r: RunReport): string {
     `${head} in ${seconds(r.durationMs)}: ${c.passed} passed, ${c.failed} failed, ${c.error} error${c.error === 1 ? "" : "s"}, ${c.skipped} skipped (target: ${r.target}).`,
   ];
   if (r.failure) lines.push(`First failure: ${r.failure}`);
-  for (const s of r.steps) lines.push(stepLine(s), ...stepDetails(s));
+  // Every step in a line; details (expectations, errors, why skipped) only where something did not pass.
+  for (const s of r.steps) lines.push(stepLine(s), ...(s.status === "passed" ? [] : stepDetails(s)));
   return lines.join("\n");
 }
 

@@ -27,6 +27,8 @@ export interface ValidateOptions {
   file?: string;
   /** When given, a named target must exist in it. */
   config?: PilotConfig;
+  /** Run against this instead of the file's target (--lab / --target). */
+  target?: { lab?: string; target?: string };
 }
 
 export type Validation = { ok: true; runbook: CompiledRunbook } | { ok: false; problems: Problem[] };
@@ -73,8 +75,12 @@ export function labNameFor(name: string): string {
 }
 
 function compileTarget(rb: RunbookFile, tools: readonly AnyTool[], scope: Scope, ctx: EvalContext, add: (p: YamlPath, m: string) => void, config?: PilotConfig): CompiledTarget {
-  const t = rb.target;
-  if (t === undefined) return { kind: "none" };
+  if (rb.target === undefined) return { kind: "none" };
+  // The target may read vars and env (`lab: ${{ vars.lab }}`), nothing that runs later.
+  const resolved = resolveStatic(rb.target, scope, ctx);
+  resolved.problems.forEach((p) => add(["target", ...p.path], `target${p.path.length ? `.${p.path.join(".")}` : ""}: ${p.message}`));
+  if (resolved.problems.length) return { kind: "none" };
+  const t = resolved.value as NonNullable<RunbookFile["target"]>;
   if (typeof t === "string") {
     if (config && !config.targets?.[t]) {
       const known = Object.keys(config.targets ?? {});
@@ -87,15 +93,16 @@ function compileTarget(rb: RunbookFile, tools: readonly AnyTool[], scope: Scope,
     return { kind: "none" };
   }
   if (t.nodes) return { kind: "nodes", nodes: t.nodes };
-  if (typeof t.lab === "string") return { kind: "lab", name: t.lab, keep: true, line: 0 };
+  if (typeof t.lab === "string") {
+    if (!/^[a-z0-9-]{1,40}$/.test(t.lab)) add(["target", "lab"], `target.lab '${t.lab}' is not a lab name (1-40 of a-z, 0-9, '-')`);
+    return { kind: "lab", name: t.lab, keep: true, line: 0 };
+  }
   const labUp = tools.find((x) => x.name === "lab_up");
   if (!labUp) {
     add(["target", "lab"], "this build has no lab_up tool, so the runbook cannot start a lab");
     return { kind: "none" };
   }
-  const resolved = resolveStatic(t.lab, scope, ctx);
-  resolved.problems.forEach((p) => add(["target", "lab", ...p.path], `target.lab.${p.path.join(".")}: ${p.message}`));
-  const args = { name: labNameFor(rb.name), ...(resolved.value as Raw) };
+  const args = { name: labNameFor(rb.name), ...(t.lab as Raw) };
   const parsed = labUp.input.safeParse(args);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) add(["target", "lab", ...(issue.path as string[])], `target.lab.${issuePath(issue.path)} ${allowed(issue, args)}`);
@@ -122,7 +129,7 @@ export function validateRunbook(text: string, opts: ValidateOptions): Validation
   if (!data || typeof data !== "object" || Array.isArray(data)) return { ok: false, problems: [{ line: 1, column: 1, message: "a runbook is a YAML mapping with name: and steps:" }] };
   const parsed = runbookSchema.safeParse(data);
   if (!parsed.success) return { ok: false, problems: shapeProblems(parsed.error.issues, data as Raw, y) };
-  const rb = parsed.data;
+  const rb = opts.target?.lab ? { ...parsed.data, target: { lab: opts.target.lab } } : opts.target?.target ? { ...parsed.data, target: opts.target.target } : parsed.data;
   const problems: Problem[] = [];
   const add = (path: YamlPath, message: string, step?: string) => problems.push({ ...y.locate(path), ...(step ? { step } : {}), message });
 

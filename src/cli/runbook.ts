@@ -1,0 +1,175 @@
+/**
+ * `redis-pilot runbook run|validate|schema`: a hand-written front-end verb (runbooks are
+ * not a tool call but a sequence of them). `run` validates the whole file, runs it with
+ * progress on stderr, prints the summary on stdout, writes --report files, and exits 0
+ * only when every expectation held (1 when one failed, 2 when the file is invalid and
+ * nothing ran). Ctrl-C stops the steps and runs cleanup; a second Ctrl-C stops cleanup.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { InvalidArgumentError, type Command } from "commander";
+import { allTools } from "../../tools/index.js";
+import { loadConfig } from "../targets/config.js";
+import { createResolver } from "../targets/resolver.js";
+import {
+  executeRunbook,
+  parseVarArgs,
+  readRunbookText,
+  renderProblems,
+  renderReport,
+  renderSummary,
+  REPORT_FORMATS,
+  validateRunbook,
+  type ReportFormat,
+  type RunReport,
+} from "../runbook/index.js";
+import { runbookJsonSchemaText } from "../runbook/json-schema.js";
+import { invalidReport } from "../runbook/invalid-report.js";
+import { liveRunOutput } from "../runbook/live-output.js";
+import type { Problem } from "../runbook/types.js";
+
+interface ReportTarget {
+  format: ReportFormat;
+  file: string;
+}
+
+/** `--report junit out.xml` (pairs), or `junit=out.xml` / `junit:out.xml`. */
+export function parseReports(values: readonly string[]): ReportTarget[] {
+  const out: ReportTarget[] = [];
+  const isFormat = (v: string): v is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(v);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const joined = /^(json|junit|markdown)[=:](.+)$/.exec(v);
+    if (joined) out.push({ format: joined[1] as ReportFormat, file: joined[2] });
+    else if (isFormat(v) && values[i + 1] !== undefined && !isFormat(values[i + 1])) out.push({ format: v, file: values[++i] });
+    else throw new InvalidArgumentError(`--report takes a format (${REPORT_FORMATS.join(", ")}) and a file, e.g. --report junit report.xml; got '${v}'.`);
+  }
+  return out;
+}
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+interface RunFlags {
+  var: string[];
+  dryRun?: boolean;
+  report?: string[];
+  lab?: string;
+  target?: string;
+  keep?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+async function writeReports(report: RunReport, targets: ReportTarget[]): Promise<void> {
+  for (const t of targets) {
+    await mkdir(dirname(t.file), { recursive: true });
+    await writeFile(t.file, renderReport(report, t.format));
+    process.stderr.write(`${t.format} report: ${t.file}\n`);
+  }
+}
+
+function validationInput(file: string, text: string, flags: { var: string[]; lab?: string; target?: string }, configPath?: string) {
+  const parsed = parseVarArgs(flags.var);
+  const config = loadConfig(configPath);
+  const v = validateRunbook(text, { tools: allTools, vars: parsed.vars, file, config, target: { lab: flags.lab, target: flags.target } });
+  const cliProblems: Problem[] = parsed.problems.map((p) => ({ line: 0, column: 0, message: p.message }));
+  return { v, cliProblems, config };
+}
+
+export async function runRunbookCli(file: string, flags: RunFlags, configPath?: string): Promise<number> {
+  const reports = parseReports(flags.report ?? []);
+  const text = await readRunbookText(file);
+  const { v, cliProblems, config } = validationInput(file, text, flags, configPath);
+  if (!v.ok || cliProblems.length) {
+    const problems = [...cliProblems, ...(v.ok ? [] : v.problems)];
+    process.stderr.write(`${renderProblems(problems, file)}\n${file}: ${problems.length} problem(s); nothing was run.\n`);
+    await writeReports(invalidReport(file, problems), reports);
+    return 2;
+  }
+  const run = new AbortController();
+  const cleanup = new AbortController();
+  const onSigint = () => {
+    if (!run.signal.aborted) {
+      process.stderr.write("\nCancelling: the current step is told to stop, then cleanup runs (Ctrl-C again to stop cleanup too).\n");
+      run.abort();
+    } else cleanup.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const report = await executeRunbook(v.runbook, {
+      tools: allTools,
+      targets: createResolver({ config, allowAdhocMutations: true }),
+      signal: run.signal,
+      cleanupSignal: cleanup.signal,
+      dryRun: flags.dryRun,
+      keep: flags.keep,
+      onEvent: flags.quiet ? undefined : liveRunOutput((t) => process.stderr.write(t)),
+    });
+    process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + "\n" : renderSummary(report) + "\n");
+    await writeReports(report, reports);
+    return report.ok ? 0 : 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+export async function validateRunbookCli(file: string, flags: { var: string[]; json?: boolean }, configPath?: string): Promise<number> {
+  const text = await readRunbookText(file);
+  const { v, cliProblems } = validationInput(file, text, flags, configPath);
+  const problems = [...cliProblems, ...(v.ok ? [] : v.problems)];
+  if (flags.json) process.stdout.write(JSON.stringify({ ok: problems.length === 0, problems }, null, 2) + "\n");
+  if (problems.length) {
+    if (!flags.json) process.stdout.write(`${renderProblems(problems, file)}\n${file}: ${problems.length} problem(s).\n`);
+    return 1;
+  }
+  if (!flags.json && v.ok) {
+    const rb = v.runbook;
+    const destructive = [...rb.steps, ...rb.cleanup].filter((s) => s.tool.annotations.destructiveHint).map((s) => `${s.label} (${s.tool.name})`);
+    process.stdout.write(
+      `${file}: valid. '${rb.name}': ${rb.steps.length} step(s), ${rb.cleanup.length} cleanup step(s)` +
+        `${destructive.length ? `; destructive, confirmed in the file: ${destructive.join(", ")}` : ""}.\n`,
+    );
+  }
+  return 0;
+}
+
+export function register(program: Command): void {
+  const runbook = program.command("runbook").description("YAML runbooks of tool calls with expectations: run, validate, schema.");
+  const config = () => program.opts<{ config?: string }>().config;
+
+  runbook
+    .command("run")
+    .description("Validate the whole runbook, then run it step by step; exit 0 only when every expectation held (1 failed, 2 invalid).")
+    .argument("<file>", "runbook file (.yaml)")
+    .option("--var <name=value>", "set a runbook var (repeatable)", collect, [] as string[])
+    .option("--dry-run", "change nothing: mutating steps only plan, read-only steps run")
+    .option("--report <format-and-file...>", `write a report: ${REPORT_FORMATS.join("|")} FILE (repeatable, e.g. --report junit out.xml)`)
+    .option("--lab <name>", "run against this lab instead of the runbook's target")
+    .option("--target <name>", "run against this config target instead of the runbook's target")
+    .option("--keep", "keep a lab the runbook starts")
+    .option("--json", "print the run report as JSON instead of the summary")
+    .option("--quiet", "no progress lines on stderr")
+    .action(async (file: string, flags: RunFlags) => {
+      process.exitCode = await runRunbookCli(file, flags, config());
+    });
+
+  runbook
+    .command("validate")
+    .description("Check a runbook without running anything: every problem with its line, step and what is wrong.")
+    .argument("<file>", "runbook file (.yaml)")
+    .option("--var <name=value>", "set a runbook var (repeatable)", collect, [] as string[])
+    .option("--json", "print { ok, problems } as JSON")
+    .action(async (file: string, flags: { var: string[]; json?: boolean }) => {
+      process.exitCode = await validateRunbookCli(file, flags, config());
+    });
+
+  runbook
+    .command("schema")
+    .description("Print the runbook JSON Schema (editors: # yaml-language-server: $schema=...).")
+    .option("--out <file>", "write it to this file instead")
+    .action(async (o: { out?: string }) => {
+      const text = runbookJsonSchemaText(allTools);
+      if (o.out) await writeFile(o.out, text);
+      else process.stdout.write(text);
+    });
+}
