@@ -61,6 +61,9 @@ function shapeProblems(issues: readonly z.core.$ZodIssue[], data: Raw, y: Loaded
       message = issue.keys.map((k) => `${where} unknown field '${k}'${didYouMean(k, keys)}`).join("; ");
     } else if (issue.code === "invalid_type" && rel.length === 0 && !inStep) {
       message = "a runbook is a YAML mapping with name: and steps:";
+    } else if (issue.code === "invalid_format" && issue.format === "regex") {
+      // Our patterns carry their own words ("a duration like 500ms, 30s, 2m or 1h").
+      message = `${issuePath(rel)} must be ${issue.message}`;
     } else {
       message = `${issuePath(rel) || "the step"} ${allowed(issue, base)}`;
     }
