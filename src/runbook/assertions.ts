@@ -31,6 +31,14 @@ function bound(op: string, n: number, limit: number): boolean {
   }
 }
 
+/** One comparison (equals, not-equals, gt, gte, lt, lte, matches) of a value with an operand. */
+function holds(op: string, value: unknown, operand: unknown): boolean {
+  if (op === "equals") return looseEqual(value, operand);
+  if (op === "not-equals") return !looseEqual(value, operand);
+  if (op === "matches") return typeof value === "string" && new RegExp(String(operand)).test(value);
+  return typeof value === "number" && bound(op, value, Number(operand));
+}
+
 function matchesWhere(item: unknown, where: Record<string, unknown>): boolean {
   return !!item && typeof item === "object" && Object.entries(where).every(([k, v]) => looseEqual((item as Record<string, unknown>)[k], v));
 }
@@ -57,16 +65,13 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
   const found = { actual: `found ${showValue(value)}` };
   switch (a.op) {
     case "equals":
-      return looseEqual(value, operand) ? { ok: true } : { ok: false, ...found };
     case "not-equals":
-      return !looseEqual(value, operand) ? { ok: true } : { ok: false, ...found };
     case "gt":
     case "gte":
     case "lt":
     case "lte":
-      return typeof value === "number" && bound(a.op, value, Number(operand)) ? { ok: true } : { ok: false, ...found };
     case "matches":
-      return typeof value === "string" && new RegExp(String(operand)).test(value) ? { ok: true } : { ok: false, ...found };
+      return holds(a.op, value, operand) ? { ok: true } : { ok: false, ...found };
     case "contains":
       if (Array.isArray(value)) return value.some((x) => looseEqual(x, operand)) ? { ok: true } : { ok: false, ...found };
       return typeof value === "string" && value.includes(String(operand)) ? { ok: true } : { ok: false, ...found };
@@ -81,6 +86,13 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
           ? n === Number(operand)
           : Object.entries(operand as Record<string, unknown>).every(([op, limit]) => bound(op, n, Number(limit)));
       return ok ? { ok: true } : { ok: false, actual: `found ${n}` };
+    }
+    case "each": {
+      if (!Array.isArray(value)) return { ok: false, actual: `found ${showValue(value)}, not a list` };
+      const items = a.where ? value.filter((x) => matchesWhere(x, a.where!)) : value;
+      const tests = Object.entries(operand as Record<string, unknown>);
+      const i = items.findIndex((x) => !tests.every(([op, v]) => holds(op, x, v)));
+      return i < 0 ? { ok: true } : { ok: false, actual: `item ${i} is ${showValue(items[i])}` };
     }
     case "no-findings": {
       if (!Array.isArray(value)) return { ok: false, actual: `found ${showValue(value)}, not a list of findings` };

@@ -32,10 +32,22 @@ const countSchema = z.union([
     .describe("Bounds on the count, e.g. { gte: 3 }."),
 ]);
 
+const eachSchema = z
+  .strictObject({
+    equals: z.unknown().optional(),
+    "not-equals": z.unknown().optional(),
+    gt: numberOrExpr.optional(),
+    gte: numberOrExpr.optional(),
+    lt: numberOrExpr.optional(),
+    lte: numberOrExpr.optional(),
+    matches: z.string().optional(),
+  })
+  .describe("Every item of the list at path meets all of these, e.g. { lte: 1048576 }; an empty list passes.");
+
 export const SEVERITIES = ["error", "warning", "info"] as const;
 
 /** Comparison operators an assertion may use; exactly one (or that:, or no-findings:) per assertion. */
-export const OPERATORS = ["equals", "not-equals", "gt", "gte", "lt", "lte", "matches", "contains", "count", "exists"] as const;
+export const OPERATORS = ["equals", "not-equals", "gt", "gte", "lt", "lte", "matches", "contains", "count", "each", "exists"] as const;
 
 export const assertionSchema = z
   .strictObject({
@@ -49,7 +61,8 @@ export const assertionSchema = z
     matches: z.string().optional().describe("The string at path matches this regular expression."),
     contains: z.unknown().optional().describe("The list at path has this item, or the string at path has this text."),
     count: countSchema.optional().describe("The list at path (filtered by where) has this many items, or a count within bounds."),
-    where: z.record(z.string(), z.unknown()).optional().describe("With count: only items whose fields equal these, e.g. { severity: error }."),
+    each: eachSchema.optional(),
+    where: z.record(z.string(), z.unknown()).optional().describe("With count or each: only items whose fields equal these, e.g. { severity: error }."),
     exists: z.boolean().optional().describe("The path is present (true) or absent/null (false)."),
     "no-findings": z.enum(SEVERITIES).optional().describe("No finding (in findings, or at path) of this severity or worse: error, warning (or error), info (any)."),
     that: z.string().optional().describe("An expression that must be true, e.g. ${{ output.counts.masters == vars.masters }}."),

@@ -6,7 +6,7 @@ import type { AnyTool } from "../registry/tool.js";
 import type { Expr, PathSeg } from "./expr.js";
 import type { VarValue } from "./vars.js";
 
-export type AssertionOp = "equals" | "not-equals" | "gt" | "gte" | "lt" | "lte" | "matches" | "contains" | "count" | "exists" | "no-findings" | "that";
+export type AssertionOp = "equals" | "not-equals" | "gt" | "gte" | "lt" | "lte" | "matches" | "contains" | "count" | "each" | "exists" | "no-findings" | "that";
 
 export interface CompiledAssertion {
   op: AssertionOp;

@@ -30,6 +30,11 @@ export function assertionText(op: AssertionOp, path: PathSeg[], operand: unknown
   if (op === "that") return thatText ?? "that";
   if (op === "no-findings") return `${p}: no finding ${SEVERITY_TEXT[String(operand)]}`;
   if (op === "count") return countText(p, operand, where);
+  if (op === "each") {
+    const of = where ? `${p} where ${Object.entries(where).map(([k, v]) => `${k} == ${show(v)}`).join(" and ")}` : p;
+    const tests = Object.entries(operand as object).map(([o, v]) => (o === "matches" ? `matches /${show(v)}/` : `${SYMBOL[o as AssertionOp]} ${show(v)}`));
+    return `each of ${of} ${tests.join(" and ")}`;
+  }
   if (op === "exists") return operand ? `${p} exists` : `${p} is absent`;
   if (op === "matches") return `${p} matches /${show(operand)}/`;
   if (op === "contains") return `${p} contains ${show(operand)}`;
@@ -46,6 +51,7 @@ function fitProblem(op: AssertionOp, at: Set<Kind> | undefined, operand: Set<Kin
   if (op === "matches" && !wants(["string"])) return `type mismatch: matches applies to a string, but ${p} is ${is}`;
   if (op === "contains" && !wants(["array", "string"])) return `type mismatch: contains applies to a list or a string, but ${p} is ${is}`;
   if (op === "count" && !wants(["array", "object"])) return `type mismatch: count applies to a list, but ${p} is ${is}`;
+  if (op === "each" && !wants(["array"])) return `type mismatch: each applies to a list, but ${p} is ${is}`;
   if ((op === "equals" || op === "not-equals") && !compatible(operand, at)) return `type mismatch: ${p} is ${is}, but ${op} is ${describeKinds(operand!)}`;
   return undefined;
 }
@@ -57,7 +63,7 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
   if (ops.length === 0) return problem(at(), `needs one of ${OPERATORS.join(", ")}, no-findings or that`);
   if (ops.length > 1) return problem(at(ops[1]), `has both ${ops[0]} and ${ops[1]}; write one expectation for each`);
   const op = ops[0];
-  if (a.where && op !== "count") return problem(at("where"), "where only goes with count");
+  if (a.where && op !== "count" && op !== "each") return problem(at("where"), "where only goes with count or each");
   const output = toolSchemas(tool).output;
   if (op === "that") {
     try {
@@ -93,8 +99,19 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
       return problem(at("matches"), `matches: ${show(operand)} is not a valid regular expression`);
     }
   }
-  const fit = op === "count" || op === "exists" || op === "no-findings" ? fitProblem(op, kindsOfType(type), undefined, shown) : fitProblem(op, kindsOfType(type), operandKinds, shown);
+  const fit = op === "count" || op === "each" || op === "exists" || op === "no-findings" ? fitProblem(op, kindsOfType(type), undefined, shown) : fitProblem(op, kindsOfType(type), operandKinds, shown);
   if (fit) return problem(at(op), fit);
+  if (op === "each") {
+    const tests = Object.entries(operand as Record<string, unknown>);
+    if (tests.length === 0) return problem(at("each"), "each needs at least one of equals, not-equals, gt, gte, lt, lte, matches");
+    const item = type === "any" ? "any" : typeAt(type.schema, [{ index: 0 }]);
+    for (const [sub, v] of tests) {
+      const dyn = resolved.dynamic.find((d) => d.path[0] === sub);
+      const kinds = dyn ? kindsOfType(dyn.type) : new Set([kindOfValue(v)]);
+      const bad = fitProblem(sub as AssertionOp, kindsOfType(item), kinds, `each item of ${shown}`);
+      if (bad) return problem(at("each", sub), bad);
+    }
+  }
   if (a.where && type !== "any") {
     try {
       const item = typeAt(type.schema, [{ index: 0 }]);

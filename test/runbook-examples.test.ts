@@ -1,0 +1,126 @@
+// The example runbooks in runbooks/ run green on the local lab, through the built CLI as
+// a CI job would run them (`npm test` builds first): exit code 0, a JUnit report with no
+// failed test case, and `redis-cli --cluster check` passing on the cluster they built.
+// A runbook whose expectation fails exits 1 and its JUnit report marks that step failed.
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, describe, expect, it } from "vitest";
+import { labDown, listLabs } from "../src/lab/index.js";
+import { validateRunbook } from "../src/runbook/index.js";
+import { allTools } from "../tools/index.js";
+import { CLI } from "./helpers/cli.js";
+import { useTempLabHome } from "./helpers/env.js";
+import { redisCliClusterCheck } from "./helpers/redis-cli.js";
+
+useTempLabHome();
+const out = mkdtempSync(join(tmpdir(), "runbook-examples-"));
+const RUNBOOKS = new URL("../runbooks/", import.meta.url).pathname;
+
+/** Every example and the test that runs it; a new example without a test fails the first test. */
+const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml"];
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 240_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+interface Case {
+  name: string;
+  failure?: { message: string };
+  skipped?: unknown;
+  error?: unknown;
+}
+
+function junitCases(file: string): Case[] {
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(readFileSync(file, "utf8"));
+  return [doc.testsuites.testsuite.testcase].flat();
+}
+
+afterAll(async () => {
+  for (const lab of await listLabs()) await labDown(lab.name);
+});
+
+describe("example runbooks", () => {
+  it("every example validates and has a test here", () => {
+    const files = readdirSync(RUNBOOKS).filter((f) => f.endsWith(".yaml"));
+    expect(files.sort()).toEqual([...COVERED].sort());
+    for (const f of files) {
+      const text = readFileSync(join(RUNBOOKS, f), "utf8");
+      expect(text.startsWith("# yaml-language-server: $schema=./runbook.schema.json\n"), f).toBe(true);
+      const v = validateRunbook(text, { tools: allTools, env: {} });
+      expect(v.ok ? [] : v.problems, f).toEqual([]);
+    }
+  });
+
+  it("cluster-6-nodes builds a verified cluster; health-check passes on it; a failed expectation exits 1 and JUnit marks it", async () => {
+    const junit = join(out, "cluster.xml");
+    const json = join(out, "cluster.json");
+    const r = await cli(["runbook", "run", join(RUNBOOKS, "cluster-6-nodes.yaml"), "--keep", "--report", "junit", junit, "--report", `json=${json}`]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^Runbook 'Six-node cluster with three masters' passed/);
+    expect(r.stderr).toMatch(/held\s+counts\.masters == 3/);
+    const cases = junitCases(junit);
+    expect(cases.map((c) => c.name)).toEqual([
+      "target lab (start) (lab_up)",
+      "step 'plan' (cluster_create)",
+      "step 'create' (cluster_create)",
+      "step 'check' (cluster_check)",
+      "step 'info' (cluster_info)",
+    ]);
+    expect(cases.filter((c) => c.failure || c.error || c.skipped)).toEqual([]);
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    const seed = report.steps.find((s: { key: string }) => s.key === "create").output.nodes[0].address;
+    const judge = await redisCliClusterCheck(seed);
+    expect(judge.ok, judge.output).toBe(true);
+
+    const health = await cli(["runbook", "run", join(RUNBOOKS, "health-check.yaml"), "--lab", "rb-cluster", "--report", "junit", join(out, "health.xml")]);
+    expect(health.code, health.stderr + health.stdout).toBe(0);
+    expect(junitCases(join(out, "health.xml")).filter((c) => c.failure || c.error || c.skipped)).toEqual([]);
+
+    // The same cluster, a runbook that expects four masters: exit 1, that step a JUnit failure.
+    const failing = join(out, "expects-four.yaml");
+    writeFileSync(
+      failing,
+      `name: expects four masters
+target: { lab: rb-cluster }
+steps:
+  - id: check
+    tool: cluster_check
+    expect:
+      - { path: ok, equals: true }
+      - { path: counts.masters, equals: 4 }
+  - id: info
+    tool: cluster_info
+cleanup:
+  - id: status
+    tool: lab_status
+    with: { name: "\${{ target.lab }}" }
+    expect: [{ path: running, equals: 6 }]
+`,
+    );
+    const bad = await cli(["runbook", "run", failing, "--report", "junit", join(out, "four.xml")]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/FAILED/);
+    expect(bad.stdout).toMatch(/First failure: step 'check' \(cluster_check\) failed: expected counts\.masters == 4, found 3/);
+    const four = junitCases(join(out, "four.xml"));
+    expect(four.map((c) => [c.name, !!c.failure, c.skipped !== undefined])).toEqual([
+      ["step 'check' (cluster_check)", true, false],
+      ["step 'info' (cluster_info)", false, true],
+      ["cleanup step 'status' (lab_status)", false, false],
+    ]);
+    expect(four[0].failure!.message).toBe("expected counts.masters == 4: found 3");
+
+    // An invalid runbook: exit 2, nothing run, and the JUnit file says why.
+    writeFileSync(failing, readFileSync(failing, "utf8").replace("tool: cluster_info", "tool: cluster_inf"));
+    const invalid = await cli(["runbook", "run", failing, "--report", "junit", join(out, "invalid.xml")]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/expects-four\.yaml:10:11: step 'info': unknown tool 'cluster_inf'; did you mean 'cluster_info'\?/);
+    expect(junitCases(join(out, "invalid.xml"))[0].error).toBeDefined();
+  });
+});
