@@ -3,6 +3,9 @@
 // alias, in a dry run) and changes nothing: the servers see not even a connection.
 // A new tool is covered by this file without an edit; one whose required arguments
 // cannot be generated below must add a sample to SAMPLES.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,8 +26,12 @@ process.env.RP_REGISTRY_PW = PW;
 let servers: Servers;
 const watchers: Redis[] = [];
 
+/** A runbook that changes servers: runbook_run runs it wherever `where` says. */
+const RUNBOOK = join(mkdtempSync(join(tmpdir(), "registry-runbook-")), "create.yaml");
+writeFileSync(RUNBOOK, "name: create\nsteps:\n  - tool: cluster_check\n  - tool: cluster_create\n    with: { replicas: 0 }\n");
+
 /** Arguments for a tool whose required fields a generic value cannot satisfy: tool name -> extra arguments. */
-const SAMPLES: Record<string, Record<string, unknown>> = {};
+const SAMPLES: Record<string, Record<string, unknown>> = { runbook_run: { file: RUNBOOK } };
 
 beforeAll(async () => {
   servers = await startServers(3, { password: PW });

@@ -134,6 +134,7 @@ export function registerToolVerbs(program: Command, tools: readonly AnyTool[]): 
   for (const [noun, list] of byNoun) {
     const verbs = list.map((t) => verbOf(t.name).verb);
     const group = program.commands.find((c) => c.name() === noun) ?? program.command(noun).description(`${NOUNS[noun] ?? noun}: ${verbs.join(", ")}.`);
-    list.forEach((t, i) => group.addCommand(toolCommand(t, verbs[i])));
+    // A hand-written verb of the same name (`runbook run`, with its reports) stands for the tool.
+    list.forEach((t, i) => group.commands.some((c) => c.name() === verbs[i]) || group.addCommand(toolCommand(t, verbs[i])));
   }
 }

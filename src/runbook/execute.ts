@@ -12,7 +12,7 @@ import type { InvokeResult } from "../registry/invoke.js";
 import { isMutating, type AnyTool } from "../registry/tool.js";
 import type { TargetResolver } from "../targets/resolver.js";
 import { checkAssertion } from "./assertions.js";
-import { callsOf } from "./expr.js";
+import { callsOf, hasExpression } from "./expr.js";
 import { evaluate, getPath, truthy, type EvalContext } from "./expr-eval.js";
 import { invokeBounded } from "./invoke-bounded.js";
 import { resolveDynamic } from "./templates.js";
@@ -64,7 +64,24 @@ function labStep(tool: AnyTool, phase: "setup" | "teardown", args: Record<string
   return { key, label, name: label, phase, tool, args, expect: [], attempts: 1, delayMs: 0, save: {}, continueOnError: false, onTarget: false, reads: [], line };
 }
 
+/**
+ * Before anything runs, every mutating step's config target or nodes must allow changes
+ * (the resolver's policy; labs always do). A refusal throws here, so a runbook never
+ * half-runs against servers it may not change. Arguments filled in from other steps'
+ * outputs are checked when their step runs, as every tool call is.
+ */
+export async function checkMutationPolicy(rb: CompiledRunbook, targets: TargetResolver): Promise<void> {
+  const known = (v: unknown): v is string => typeof v === "string" && !hasExpression(v);
+  for (const step of [...rb.steps, ...rb.cleanup]) {
+    if (!isMutating(step.tool)) continue;
+    const { target, nodes } = step.args;
+    if (known(target)) await targets.resolve({ target }, { mutate: true });
+    else if (Array.isArray(nodes) && nodes.length && nodes.every(known)) await targets.resolve({ nodes }, { mutate: true });
+  }
+}
+
 export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions): Promise<RunReport> {
+  await checkMutationPolicy(rb, opts.targets);
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
   const dryRun = opts.dryRun ?? false;

@@ -28,7 +28,7 @@ export interface ValidateOptions {
   /** When given, a named target must exist in it. */
   config?: PilotConfig;
   /** Run against this instead of the file's target (--lab / --target). */
-  target?: { lab?: string; target?: string };
+  target?: { lab?: string; target?: string; nodes?: string[] };
 }
 
 export type Validation = { ok: true; runbook: CompiledRunbook } | { ok: false; problems: Problem[] };
@@ -132,7 +132,9 @@ export function validateRunbook(text: string, opts: ValidateOptions): Validation
   if (!data || typeof data !== "object" || Array.isArray(data)) return { ok: false, problems: [{ line: 1, column: 1, message: "a runbook is a YAML mapping with name: and steps:" }] };
   const parsed = runbookSchema.safeParse(data);
   if (!parsed.success) return { ok: false, problems: shapeProblems(parsed.error.issues, data as Raw, y) };
-  const rb = opts.target?.lab ? { ...parsed.data, target: { lab: opts.target.lab } } : opts.target?.target ? { ...parsed.data, target: opts.target.target } : parsed.data;
+  const o = opts.target;
+  const override = o?.lab ? { lab: o.lab } : o?.target ? o.target : o?.nodes?.length ? { nodes: o.nodes } : undefined;
+  const rb = override ? { ...parsed.data, target: override } : parsed.data;
   const problems: Problem[] = [];
   const add = (path: YamlPath, message: string, step?: string) => problems.push({ ...y.locate(path), ...(step ? { step } : {}), message });
 

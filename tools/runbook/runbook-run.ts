@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { confirmField, dryRunField } from "../../src/registry/fields.js";
+import { confirmField, dryRunField, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
 import { executeRunbook, loadRunbook, renderSummary } from "../../src/runbook/index.js";
 
@@ -30,13 +30,13 @@ export const runbookRun = defineTool({
     "any step is wrong. Then its steps run in order, stopping at the first failed expectation; cleanup steps always " +
     "run. Returns each step's status, its expectations and the first failure; ok is true only when every expectation " +
     "held. The runbook may change servers (its destructive steps carry the reviewer's confirm: true); use dryRun " +
-    "to see what it would do. lab or target runs it against another lab or config target than the file names.",
+    "to see what it would do. lab, target or nodes run it somewhere else than the file's target. A runbook with a " +
+    "mutating step is refused, before anything runs, when its target may not be changed.",
   toolset: "runbook",
   input: z.object({
     file: z.string().describe("Path of the runbook file (.yaml or .yml)."),
     vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional().describe("Values for the runbook's vars, overriding their defaults."),
-    lab: z.string().optional().describe("Run against this running lab instead of the runbook's target."),
-    target: z.string().optional().describe("Run against this config target instead of the runbook's target."),
+    ...targetFields,
     keep: z.boolean().optional().describe("Keep a lab the runbook starts (default: stopped at the end)."),
     ...dryRunField,
     ...confirmField,
@@ -65,7 +65,7 @@ export const runbookRun = defineTool({
   async handler(input, ctx) {
     // The registry list imports this file; read it when a run starts, not at load.
     const { allTools } = await import("../index.js");
-    const runbook = await loadRunbook(input.file, { tools: allTools, vars: input.vars, target: { lab: input.lab, target: input.target } });
+    const runbook = await loadRunbook(input.file, { tools: allTools, vars: input.vars, target: { lab: input.lab, target: input.target, nodes: input.nodes } });
     let done = 0;
     const total = runbook.steps.length + runbook.cleanup.length;
     const report = await executeRunbook(runbook, {
