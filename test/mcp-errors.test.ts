@@ -129,7 +129,7 @@ describe("checkToolsets", () => {
     ["one with tools", ["cluster"], undefined],
     ["both with tools", ["lab", "cluster"], undefined],
     ["one without tools", ["sentinel"], `Toolset sentinel has no tools; the toolsets with tools are ${offered}.`],
-    ["a mix", ["lab", "drills", "runbook"], `Toolsets drills, runbook have no tools; the toolsets with tools are ${offered}.`],
+    ["a mix", ["lab", "drills", "sentinel"], `Toolsets drills, sentinel have no tools; the toolsets with tools are ${offered}.`],
     ["an unknown name", ["clusters"], `Toolset clusters has no tools; the toolsets with tools are ${offered}.`],
     ["an empty list", [], `Toolset (none given) has no tools; the toolsets with tools are ${offered}.`],
   ])("%s", (_, requested, message) => {

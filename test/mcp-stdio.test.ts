@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 import { CLI, childEnv, stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
+import { allTools } from "../tools/index.js";
 
 useTempLabHome();
 const LAB = "mcp-stdio";
@@ -174,7 +175,8 @@ describe("redis-pilot mcp over stdio", () => {
     const r = spawnSync(process.execPath, [CLI, "mcp", "--toolsets", "sentinel"], { env: childEnv(), encoding: "utf8", input: "" });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr.trim()).toBe("error: Toolset sentinel has no tools; the toolsets with tools are lab, cluster. Pick from those, e.g. --toolsets lab,cluster.");
+    const offered = [...new Set(allTools.map((t) => t.toolset))];
+    expect(r.stderr.trim()).toBe(`error: Toolset sentinel has no tools; the toolsets with tools are ${offered.join(", ")}. Pick from those, e.g. --toolsets ${offered.join(",")}.`);
   });
 
   it("answers a bad argument with a tool error naming the field and what was allowed", async () => {

@@ -122,5 +122,5 @@ cleanup:
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/expects-four\.yaml:10:11: step 'info': unknown tool 'cluster_inf'; did you mean 'cluster_info'\?/);
     expect(junitCases(join(out, "invalid.xml"))[0].error).toBeDefined();
-  });
+  }, 300_000);
 });
