@@ -4,11 +4,14 @@
  * stdout gets the human account (or, with --json, one JSON result); exit code 0 when
  * done and verified (or planned), 2 when refused, 1 otherwise.
  */
+import { writeFile } from "node:fs/promises";
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { allTools } from "../../tools/index.js";
 import { exitCodeFor, liveOutput, renderEnding } from "../agent/render.js";
 import { runAgent, type AgentRun, type AgentRunOptions, type PlannerChoice } from "../agent/run.js";
 import { redact, secretValues } from "../agent/transcript.js";
 import { loadConfig } from "../targets/config.js";
+import { runbookFromAgentRun } from "../runbook/from-agent.js";
 import { askTty } from "./run-tool.js";
 
 /** The run as --json prints it: everything but secrets (the transcript's rules apply to args). */
@@ -30,6 +33,7 @@ interface AgentFlags {
   maxSteps?: number;
   transcript?: string;
   verbose?: boolean;
+  saveRunbook?: string;
 }
 
 export async function runAgentCli(request: string, flags: AgentFlags, configPath?: string): Promise<number> {
@@ -53,6 +57,10 @@ export async function runAgentCli(request: string, flags: AgentFlags, configPath
   try {
     const run = await runAgent(opts);
     process.stdout.write(flags.json ? runJson(run) : renderEnding(run) + "\n");
+    if (flags.saveRunbook) {
+      await writeFile(flags.saveRunbook, runbookFromAgentRun(run, allTools));
+      process.stderr.write(`Runbook: ${flags.saveRunbook} (review it, then: redis-pilot runbook run ${flags.saveRunbook})\n`);
+    }
     return exitCodeFor(run.outcome);
   } finally {
     process.off("SIGINT", onSigint);
@@ -73,6 +81,7 @@ export function register(program: Command): void {
     .option("--max-steps <n>", "stop after this many tool calls (default 12)", toCount)
     .option("--transcript <file>", "write the JSONL transcript here (default: $REDIS_PILOT_HOME/transcripts/)")
     .option("--verbose", "print each tool's progress events on stderr")
+    .option("--save-runbook <file>", "write what the agent did as a runbook that does it again (a dry run saves its plan)")
     .action(async (words: string[], flags: AgentFlags) => {
       process.exitCode = await runAgentCli(words.join(" "), flags, program.opts().config as string | undefined);
     });
