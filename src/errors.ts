@@ -71,6 +71,13 @@ export class LabError extends PilotError {
   }
 }
 
+/** A lab whose state file cannot be read: only that lab is affected. */
+export class LabStateBrokenError extends PilotError {
+  constructor(readonly lab: string, readonly file: string, why: string) {
+    super("lab_state_broken", `The state file of lab '${lab}' (${file}) cannot be used: ${why}.`, `Stop what is left of it and remove it with 'redis-pilot lab down ${lab} --force' (lab_down with force: true).`);
+  }
+}
+
 export class LabNotFoundError extends PilotError {
   constructor(readonly lab: string) {
     super("lab_not_found", `No lab named '${lab}' is running.`, "List the labs (lab_list, or 'redis-pilot lab ls') or start one (lab_up, or 'redis-pilot lab up').");

@@ -163,12 +163,16 @@ describe("node processes", () => {
     await saveLab(fake);
     try {
       expect(isNodeProcess(sleeper.pid!, fake.nodes[0].dir)).toBe(false);
-      await labDown("reused");
+      const report = await labDown("reused");
       expect(alive(sleeper.pid!)).toBe(true);
-      expect(existsSync(dir)).toBe(false);
+      expect(report.nodes).toMatchObject([{ outcome: "not_running" }]);
+      // No marker of this lab inside: it did not create that dir, so it is not deleted.
+      expect(existsSync(dir)).toBe(true);
+      expect(report).toMatchObject({ dirRemoved: false, stateRemoved: true });
       expect(await loadLab("reused")).toBeUndefined();
     } finally {
       process.kill(sleeper.pid!, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

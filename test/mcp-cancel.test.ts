@@ -57,7 +57,7 @@ describe("cancelling a tool call over stdio", () => {
     expect(processesOfLab(lab)).toEqual([]);
     expect(readdirSync(tmpdir()).filter((d) => d.startsWith(`redis-pilot-${lab}-`))).toEqual([]);
     expect(existsSync(join(labs, lab))).toBe(false);
-    expect((await s.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [] });
+    expect((await s.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [], broken: [] });
     const status = await s.client.callTool({ name: "lab_status", arguments: { name: lab } });
     expect(textOf(status)).toMatch(new RegExp(`^No lab named '${lab}' is running\\.`));
   });

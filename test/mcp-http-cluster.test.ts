@@ -136,6 +136,6 @@ describe("a lab cluster over Streamable HTTP", () => {
     const down = await call("lab_down", { name: LAB, confirm: true });
     expect(down.isError, textOf(down)).toBeFalsy();
     expect(down.structuredContent).toMatchObject({ name: LAB, dryRun: false });
-    expect((await call("lab_list", {})).structuredContent).toEqual({ labs: [] });
+    expect((await call("lab_list", {})).structuredContent).toEqual({ labs: [], broken: [] });
   });
 });

@@ -2,16 +2,19 @@
  * The lab API every front end uses: up, status, down, list. Backends sit behind the
  * LabBackend interface; state is saved so any later process can find and stop a lab.
  */
-import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, ValidationError } from "../errors.js";
+import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, LabStateBrokenError, ValidationError } from "../errors.js";
 import { DockerBackend } from "./docker/backend.js";
 import { undoPartitions } from "./faults/index.js";
 import { LocalBackend } from "./local.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
 import { findTemplate } from "./templates/index.js";
-import { isLabReserved, listLabs, loadLab, removeLab, reserveLab, saveLab } from "./store.js";
-import type { LabBackend, LabBackendName, LabNodeStatus, LabState } from "./types.js";
+import { isLabReserved, listLabEntries, loadLab, readLabStateText, removeLab, reserveLab, saveLab } from "./store.js";
+import type { DownReport, LabBackend, LabBackendName, LabNodeStatus, LabState } from "./types.js";
 
-export { listLabs, loadLab } from "./store.js";
+export { listLabEntries, listLabs, loadLab } from "./store.js";
+
+/** Backends a forced down sweeps for a lab whose state no longer says which one it used. */
+const BACKENDS: LabBackendName[] = ["local", "docker"];
 export { normalizeSpec, placeNodes, type LabSpecInput } from "./spec.js";
 
 export function backendFor(name: LabBackendName): LabBackend {
@@ -53,17 +56,66 @@ export async function labUp(input: LabUpInput, progress?: (msg: string) => void)
   }
 }
 
-/** Removes the lab's partition rules, stops every node by pid (or container id), removes its data dir, then its state. */
-export async function labDown(name: string): Promise<void> {
-  const state = await loadLab(name);
+export interface LabDownReport extends DownReport {
+  name: string;
+  /** The state was removed (the name is free): every node is down, or force was given. */
+  stateRemoved: boolean;
+  /** Why the state file was unusable, when it was (then only force removes it). */
+  brokenState?: string;
+}
+
+/** Every path a broken state file still names (a JSON "dir" value), for the sweep. */
+function pathsIn(text: string | undefined): string[] {
+  return [...(text ?? "").matchAll(/"dir"\s*:\s*"((?:[^"\\]|\\.)+)"/g)].map((m) => m[1]).filter((p) => p.startsWith("/"));
+}
+
+/**
+ * Stops every node of the lab by its own id and reports each. The state goes only when
+ * every node is down, so a lab with a node left running can still be found; `force`
+ * removes the state anyway, and is the only way to remove a lab whose state file is
+ * broken (it stops whatever of that lab can still be identified first).
+ */
+export async function labDown(name: string, opts: { force?: boolean } = {}): Promise<LabDownReport> {
+  let state: LabState | undefined;
+  try {
+    state = await loadLab(name);
+  } catch (err) {
+    if (!(err instanceof LabStateBrokenError)) throw err;
+    if (!opts.force) throw err;
+    const hints = pathsIn(await readLabStateText(name));
+    const reports: DownReport[] = [];
+    for (const b of BACKENDS) {
+      let backend: LabBackend;
+      try {
+        backend = backendFor(b);
+      } catch {
+        continue;
+      }
+      try {
+        reports.push(await backend.sweep(name, hints));
+      } catch (e) {
+        // No Docker engine: no container of this lab can run there.
+        if ((e as { code?: string }).code !== "docker_unavailable") throw e;
+      }
+    }
+    await removeLab(name);
+    const nodes = reports.flatMap((r) => r.nodes);
+    const notes = reports.map((r) => r.dirNote).filter(Boolean);
+    return { name, nodes, dirRemoved: reports.some((r) => r.dirRemoved), ...(notes.length ? { dirNote: notes.join("; ") } : {}), stateRemoved: true, brokenState: err.message };
+  }
   if (!state) {
     // A claimed name without state is a start that was interrupted: free the name.
-    if (await isLabReserved(name)) return removeLab(name);
+    if (await isLabReserved(name)) {
+      await removeLab(name);
+      return { name, nodes: [], dirRemoved: false, stateRemoved: true };
+    }
     throw new LabNotFoundError(name);
   }
   await undoPartitions(state);
-  await backendFor(state.backend).down(state);
-  await removeLab(name);
+  const report = await backendFor(state.backend).down(state);
+  const allDown = report.nodes.every((n) => n.outcome !== "not_stopped");
+  if (allDown || opts.force) await removeLab(name);
+  return { name, ...report, stateRemoved: allDown || opts.force === true };
 }
 
 export async function labStatus(name: string): Promise<{ state: LabState; nodes: LabNodeStatus[] }> {
@@ -77,7 +129,7 @@ export async function labStatus(name: string): Promise<{ state: LabState; nodes:
 /** The lab a call means: the given name, or the only lab there is. */
 export async function resolveLabName(name?: string): Promise<string> {
   if (name) return name;
-  const labs = await listLabs();
+  const labs = await listLabEntries();
   if (labs.length === 1) return labs[0].name;
   if (labs.length === 0) throw new LabError("No lab is running.", "Start one with 'redis-pilot lab up'.");
   throw new ValidationError(`Several labs exist (${labs.map((l) => l.name).join(", ")}).`, "Name the lab you mean.");

@@ -4,22 +4,19 @@
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { basename, isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { formatAddress } from "../redis/address.js";
 import { answeringStatus, statusBase } from "./node-status.js";
+import { downLocal, sweepLocal } from "./local-down.js";
+import { writeMarker } from "./marker.js";
 import { isNodeProcess, startNode, stopNode } from "./node-process.js";
 import { PortAllocator } from "./ports.js";
 import { findRedisServer } from "./redis-binary.js";
 import { renderSentinelConf } from "./sentinel-conf.js";
 import { placeNodes, placeSentinels } from "./spec.js";
-import type { LabBackend, LabNode, LabNodeStatus, LabSentinel, LabSpec, LabState } from "./types.js";
+import type { DownReport, LabBackend, LabNode, LabNodeStatus, LabSentinel, LabSpec, LabState } from "./types.js";
 
 export const TEMP_PREFIX = "redis-pilot-";
-
-/** Only ever delete a dir this backend made, whatever a state file says. */
-export function isOurTempDir(dir: string): boolean {
-  return isAbsolute(dir) && basename(dir).startsWith(TEMP_PREFIX);
-}
 
 async function stopAll(nodes: LabNode[]): Promise<void> {
   const results = await Promise.allSettled(nodes.map((n) => (n.pid ? stopNode(n.pid, n.dir) : Promise.resolve(false))));
@@ -31,6 +28,8 @@ export class LocalBackend implements LabBackend {
   async up(spec: LabSpec, progress?: (msg: string) => void): Promise<LabState> {
     const bin = findRedisServer();
     const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${spec.name}-`));
+    // The proof lab down asks for before it deletes this dir (marker.ts).
+    await writeMarker(dir, spec.name);
     const allocator = new PortAllocator();
     const placements = placeNodes(spec.nodes, spec.zones);
     // Probe in node order so ports read in node order; a probe costs well under a millisecond.
@@ -79,9 +78,12 @@ export class LocalBackend implements LabBackend {
     };
   }
 
-  async down(state: LabState): Promise<void> {
-    await stopAll([...state.nodes, ...(state.sentinels ?? [])]);
-    if (isOurTempDir(state.dir)) await rm(state.dir, { recursive: true, force: true });
+  down(state: LabState): Promise<DownReport> {
+    return downLocal(state.name, state.dir, [...state.nodes, ...(state.sentinels ?? [])]);
+  }
+
+  sweep(lab: string, hints: string[]): Promise<DownReport> {
+    return sweepLocal(lab, hints, TEMP_PREFIX);
   }
 
   async status(state: LabState): Promise<LabNodeStatus[]> {

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LabError, TimeoutError } from "../errors.js";
@@ -150,6 +150,33 @@ export function isNodeProcess(pid: number, nodeDir: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The pids of processes started with a conf file under `dir` (a node dir, or a lab dir
+ * for all its nodes), found by their command line in /proc: how lab down finds a node
+ * whose recorded pid is stale. Empty where /proc is not readable.
+ */
+export async function findNodePids(dir: string): Promise<{ pid: number; conf: string }[]> {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  let entries: string[];
+  try {
+    entries = (await readdir("/proc")).filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  const found = await Promise.all(
+    entries.map(async (e) => {
+      // redis-server rewrites its title ("{title} {listen-addr} ... {config-file}", redis-conf.ts): search the whole line.
+      const line = (await readFile(`/proc/${e}/cmdline`, "utf8").catch(() => "")).replace(/\0/g, " ");
+      // The template puts the config file last; a line that merely mentions the path is not a node.
+      // (A sentinel, before it sets its title, ends with --sentinel.)
+      const conf = /(\S+\/redis\.conf)(?:\s+--sentinel)?\s*$/.exec(line)?.[1];
+      if (!conf?.startsWith(prefix)) return undefined;
+      return Number(e) !== process.pid ? { pid: Number(e), conf } : undefined;
+    }),
+  );
+  return found.filter((f): f is { pid: number; conf: string } => f !== undefined);
 }
 
 async function waitGone(pid: number, nodeDir: string, timeoutMs: number): Promise<boolean> {

@@ -93,8 +93,36 @@ export interface LabNodeStatus {
   error?: string;
 }
 
+/** What lab down did to one node: stopped it, found it not running, or could not stop it. */
+export interface NodeStopResult {
+  address: string;
+  /** The pid (local) or container id (docker) acted on or recorded. */
+  pid?: number;
+  containerId?: string;
+  /** stopped: it ran and no longer does; not_running: nothing of it ran; not_stopped: something still runs or answers there. */
+  outcome: "stopped" | "not_running" | "not_stopped";
+  /** One clause for humans, e.g. "pid 4242 stopped", "a server still answers at 127.0.1.1:7000 and pid 4242 is not this node's process; left alone". */
+  detail: string;
+}
+
+export interface DownReport {
+  nodes: NodeStopResult[];
+  /** The lab's data dir was removed (only ever one holding this lab's marker file). */
+  dirRemoved: boolean;
+  /** Why the dir was kept, when it was. */
+  dirNote?: string;
+}
+
 export interface LabBackend {
   up(spec: LabSpec, progress?: (msg: string) => void): Promise<LabState>;
-  down(state: LabState): Promise<void>;
+  /** Stops every node by its own id and reports each; removes the data dir only when every node is down and the dir carries this lab's marker. */
+  down(state: LabState): Promise<DownReport>;
   status(state: LabState): Promise<LabNodeStatus[]>;
+  /**
+   * For a lab whose state file is unreadable (lab down --force): stops whatever of it can
+   * still be identified as this lab's (local: processes whose config lies in a dir with
+   * this lab's marker; docker: containers labelled with the lab) and removes those dirs.
+   * `hints` are paths the broken file still names.
+   */
+  sweep(lab: string, hints: string[]): Promise<DownReport>;
 }

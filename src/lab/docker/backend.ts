@@ -10,12 +10,14 @@ import { join } from "node:path";
 import type Dockerode from "dockerode";
 import { formatAddress } from "../../redis/address.js";
 import { log } from "../../log.js";
-import { isOurTempDir, TEMP_PREFIX } from "../local.js";
+import { TEMP_PREFIX } from "../local.js";
+import { removeLabDir, reportDown } from "../local-down.js";
+import { writeMarker } from "../marker.js";
 import { answeringStatus, statusBase } from "../node-status.js";
 import { PortAllocator } from "../ports.js";
 import { placeNodes } from "../spec.js";
 import { labStateDir } from "../store.js";
-import type { LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "../types.js";
+import type { DownReport, LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "../types.js";
 import { removeContainers, startNodeContainer } from "./container.js";
 import { connectEngine } from "./engine.js";
 import { ensureImage } from "./image.js";
@@ -56,6 +58,7 @@ export class DockerBackend implements LabBackend {
     progress?.(`image ${image.ref} (${image.source}${image.source === "built" ? ` in ${image.elapsedMs} ms` : ""})`);
     const labels = labelContext(spec.name);
     const dir = await mkdtemp(join(tmpdir(), `${TEMP_PREFIX}${spec.name}-`));
+    await writeMarker(dir, spec.name);
     const allocator = new PortAllocator();
     const placements = placeNodes(spec.nodes, spec.zones);
     const ports: number[] = [];
@@ -97,12 +100,34 @@ export class DockerBackend implements LabBackend {
     };
   }
 
-  /** Removes every container labelled with the lab (not only those in the state), then its data dir. */
-  async down(state: LabState): Promise<void> {
+  /**
+   * Removes every container labelled with the lab (not only those in the state), then
+   * reports each node (down only when nothing answers at its address) and removes the
+   * data dir when every node is down and the dir carries the lab's marker.
+   */
+  async down(state: LabState): Promise<DownReport> {
     const docker = await connectEngine();
-    const ids = new Set([...(await labContainerIds(docker, state.name)).map((c) => c.id), ...state.nodes.flatMap((n) => (n.containerId ? [n.containerId] : []))]);
+    const labelled = await labContainerIds(docker, state.name);
+    const ids = new Set([...labelled.map((c) => c.id), ...state.nodes.flatMap((n) => (n.containerId ? [n.containerId] : []))]);
     await removeContainers(docker, [...ids]);
-    if (isOurTempDir(state.dir)) await rm(state.dir, { recursive: true, force: true });
+    const existed = new Set(labelled.filter((c) => c.state !== "exited" && c.state !== "dead").map((c) => c.id));
+    const nodes = await Promise.all(
+      state.nodes.map((n) => reportDown(n, n.containerId !== undefined && existed.has(n.containerId), `container ${n.containerId?.slice(0, 12) ?? "?"}`)),
+    );
+    return { nodes, ...(await removeLabDir(state.dir, state.name, nodes)) };
+  }
+
+  /** A lab whose state is broken: its containers are found by their label, its dirs by marker. */
+  async sweep(lab: string, hints: string[]): Promise<DownReport> {
+    const docker = await connectEngine();
+    const ids = (await labContainerIds(docker, lab)).map((c) => c.id);
+    await removeContainers(docker, ids);
+    const dirs = [...new Set(hints)];
+    const removed = await Promise.all(dirs.map((d) => removeLabDir(d, lab, [])));
+    return {
+      nodes: ids.map((id) => ({ address: "?", containerId: id, outcome: "stopped" as const, detail: `container ${id.slice(0, 12)} removed` })),
+      dirRemoved: removed.some((r) => r.dirRemoved),
+    };
   }
 
   async status(state: LabState): Promise<LabNodeStatus[]> {
