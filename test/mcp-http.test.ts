@@ -164,7 +164,7 @@ describe("MCP over Streamable HTTP", () => {
       expect(asked).toHaveLength(2);
       expect(accepted.isError, textOf(accepted)).toBeFalsy();
       expect(accepted.structuredContent).toMatchObject({ name: LAB, dryRun: false });
-      expect((await c.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [] });
+      expect((await c.client.callTool({ name: "lab_list", arguments: {} })).structuredContent).toEqual({ labs: [], broken: [] });
     } finally {
       await c.close();
     }

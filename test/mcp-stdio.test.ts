@@ -199,6 +199,6 @@ describe("redis-pilot mcp over stdio", () => {
     const r = await call("lab_down", { name: LAB, confirm: true });
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ name: LAB, dryRun: false });
-    expect((await call("lab_list", {})).structuredContent).toEqual({ labs: [] });
+    expect((await call("lab_list", {})).structuredContent).toEqual({ labs: [], broken: [] });
   });
 });

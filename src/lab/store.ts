@@ -15,7 +15,7 @@ import { registerSecret } from "../secrets.js";
 import { checkLabName, isLabName } from "./spec.js";
 import type { LabState } from "./types.js";
 
-const NodeSchema = z.object({
+const NodeSchema = z.looseObject({
   index: z.number().int().min(0),
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
