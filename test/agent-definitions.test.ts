@@ -4,7 +4,7 @@
  * model tool definitions come from the zod schemas without `confirm`, and "not
  * supported yet" is decided by looking tools up, so adding a tool lights a family up.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
@@ -16,6 +16,14 @@ import { packageRoot } from "../src/package-root.js";
 import { parseFrontmatter } from "../src/frontmatter.js";
 import { allTools } from "../tools/index.js";
 import { defineTool, type AnyTool } from "../src/registry/tool.js";
+
+// agent.md grants the registry's tools; `npm run snapshot:update` writes its tools line
+// from the registry (as it writes the tools/list snapshot), so a new tool is not a hand edit here.
+if (process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1") {
+  const path = join(packageRoot(), "agent.md");
+  const line = `tools: ${allTools.map((t) => `mcp__redis-pilot__${t.name}`).join(", ")}`;
+  writeFileSync(path, readFileSync(path, "utf8").replace(/^tools: .*$/m, line));
+}
 
 describe("agent.md", () => {
   const agent = loadAgentDefinition();
