@@ -20,7 +20,9 @@ const out = mkdtempSync(join(tmpdir(), "runbook-examples-"));
 const RUNBOOKS = new URL("../runbooks/", import.meta.url).pathname;
 
 /** Every example and the test that runs it; a new example without a test fails the first test. */
-const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml"];
+const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml"];
+/** Partitions are iptables rules: root only (CI runs as root). */
+const ROOT = process.getuid?.() === 0;
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -35,6 +37,17 @@ interface Case {
   failure?: { message: string };
   skipped?: unknown;
   error?: unknown;
+}
+
+/** Runs an example with --keep and reports, expects it green; returns its JSON report (the lab stays for the caller). */
+async function runGreen(example: string, ...extra: string[]): Promise<{ steps: Array<{ key: string; tool: string; output?: Record<string, unknown> }> }> {
+  const base = example.replace(/\.yaml$/, "");
+  const junit = join(out, `${base}.xml`);
+  const json = join(out, `${base}.json`);
+  const r = await cli(["runbook", "run", join(RUNBOOKS, example), "--keep", "--report", "junit", junit, "--report", "json", json, ...extra]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  expect(junitCases(junit).filter((c) => c.failure || c.error || c.skipped)).toEqual([]);
+  return JSON.parse(readFileSync(json, "utf8"));
 }
 
 function junitCases(file: string): Case[] {
@@ -122,5 +135,13 @@ cleanup:
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(/expects-four\.yaml:10:11: step 'info': unknown tool 'cluster_inf'; did you mean 'cluster_info'\?/);
     expect(junitCases(join(out, "invalid.xml"))[0].error).toBeDefined();
+  }, 300_000);
+
+  it.skipIf(!ROOT)("multi-dc: nine nodes over three zones lose z1, fail over, heal and converge", async () => {
+    const report = await runGreen("multi-dc.yaml");
+    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
+    const judge = await redisCliClusterCheck(seed);
+    expect(judge.ok, judge.output).toBe(true);
+    await labDown("rb-multi-dc");
   }, 300_000);
 });
