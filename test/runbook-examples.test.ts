@@ -71,6 +71,13 @@ describe("example runbooks", () => {
     }
   });
 
+  it("the example in docs/runbooks.md validates", () => {
+    const doc = readFileSync(new URL("../docs/runbooks.md", import.meta.url), "utf8");
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const v = validateRunbook(yaml, { tools: allTools, env: {} });
+    expect(v.ok ? [] : v.problems).toEqual([]);
+  });
+
   it("cluster-6-nodes builds a verified cluster; health-check passes on it; a failed expectation exits 1 and JUnit marks it", async () => {
     const junit = join(out, "cluster.xml");
     const json = join(out, "cluster.json");
