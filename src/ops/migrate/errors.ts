@@ -1,0 +1,41 @@
+/** Errors a migration raises that a user can act on. */
+import { PilotError, errorMessage } from "../../errors.js";
+
+/**
+ * A server reply error without ioredis's `command` field: that field repeats the
+ * command's arguments, and a MIGRATE carries the target's password (AUTH / AUTH2).
+ */
+export function bare(err: unknown): Error {
+  return err instanceof PilotError ? err : new Error(errorMessage(err));
+}
+
+export class DataConflictError extends PilotError {
+  constructor(slot: number, key: string, from: string, to: string) {
+    super(
+      "data_conflict",
+      `Key '${key}' (slot ${slot}) exists on both ${from} and ${to} with different values; it was not overwritten and slot ${slot} is left open.`,
+      `Compare the two (DUMP on ${from}; ASKING then DUMP on ${to}), delete the copy you do not want, then run cluster fix; or rerun with --replace to keep ${from}'s.`,
+    );
+  }
+}
+
+export class SlotMoveError extends PilotError {
+  constructor(slot: number, from: string, to: string, what: string) {
+    super(
+      "slot_move_failed",
+      `Moving slot ${slot} from ${from} to ${to} failed: ${what}.`,
+      "Run cluster check to see which slots are open, then cluster fix to finish or undo them (the journal says which were planned).",
+    );
+  }
+}
+
+export class ClusterNotStableError extends PilotError {
+  constructor(message: string, findings: unknown[]) {
+    super(
+      "cluster_not_stable",
+      message,
+      "Wait a few seconds for gossip to settle and retry; if it stays, run cluster check, then cluster fix for open or uncovered slots.",
+      findings,
+    );
+  }
+}
