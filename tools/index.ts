@@ -17,10 +17,13 @@ import { clusterCreate } from "./cluster/cluster-create.js";
 import { clusterCheck } from "./cluster/cluster-check.js";
 import { clusterInfo } from "./cluster/cluster-info.js";
 import { runbookRun } from "./runbook/runbook-run.js";
+import { clusterReshard } from "./cluster/cluster-reshard.js";
+import { clusterRebalance } from "./cluster/cluster-rebalance.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
   labImage, labKill, labStop, labStart, labRestart, labPause, labUnpause, labPartition, labHeal,
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
+  clusterReshard, clusterRebalance,
 ];

@@ -18,6 +18,8 @@ export interface ConflictContext {
   auth: string[];
   timeoutMs: number;
   replace: boolean;
+  /** The source is importing the slot, not owning it: ASKING before its commands too. */
+  asking?: boolean;
   names: { from: string; to: string };
 }
 
@@ -28,12 +30,12 @@ export async function resolveConflicts(slot: number, keys: Buffer[], c: Conflict
   // The target only answers for a slot it is importing after ASKING, one command at a time.
   for (const k of keys) there.call("ASKING").callBuffer("DUMP", k);
   const here = c.src.pipeline();
-  for (const k of keys) here.callBuffer("DUMP", k);
+  for (const k of keys) (c.asking ? here.call("ASKING") : here).callBuffer("DUMP", k);
   const [t, h] = await Promise.all([there.exec(), here.exec()]);
   const replace: Buffer[] = [];
   keys.forEach((k, i) => {
     const [terr, theirs] = t?.[i * 2 + 1] ?? [new Error("no reply"), null];
-    const [herr, ours] = h?.[i] ?? [new Error("no reply"), null];
+    const [herr, ours] = h?.[c.asking ? i * 2 + 1 : i] ?? [new Error("no reply"), null];
     if (terr) throw bare(terr);
     if (herr) throw bare(herr);
     if (theirs === null || ours === null) return; // not a conflict (any more): the next MIGRATE round moves it
@@ -42,6 +44,7 @@ export async function resolveConflicts(slot: number, keys: Buffer[], c: Conflict
   });
   if (replace.length === 0) return 0;
   try {
+    if (c.asking) await c.src.call("ASKING");
     await c.src.call("MIGRATE", c.host, String(c.port), "", "0", String(c.timeoutMs), "REPLACE", ...c.auth, "KEYS", ...replace);
   } catch (err) {
     throw bare(err);

@@ -22,6 +22,10 @@ export interface JournalFile {
   updatedAt: string;
   /** Per move (same index as plan.moves): slots closed at their target. */
   done: SlotRange[][];
+  /** Settings changed for the move (address -> setting -> original value), to put back after a crash. */
+  restore?: Record<string, Record<string, string>>;
+  /** Why the journal was closed, e.g. "resumed by 20250101T000000-abc123". */
+  note?: string;
   error?: string;
 }
 
@@ -62,11 +66,17 @@ export class Journal {
     }, 100);
   }
 
-  async finish(state: JournalState, error?: string): Promise<void> {
+  async finish(state: JournalState, error?: string, note?: string): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.file.state = state;
     if (error) this.file.error = error;
+    if (note) this.file.note = note;
+    await this.flush();
+  }
+
+  async recordRestore(restore: Record<string, Record<string, string>>): Promise<void> {
+    this.file.restore = restore;
     await this.flush();
   }
 

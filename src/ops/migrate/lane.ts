@@ -10,9 +10,9 @@
 import type { Redis } from "ioredis";
 import type { NodePool } from "../../redis/connection.js";
 import { errorMessage } from "../../errors.js";
-import { resolveConflicts } from "./busykey.js";
+import { execAll, KeyMover } from "./key-mover.js";
 import { bare, SlotMoveError } from "./errors.js";
-import { batchKeys, timeoutFor, type BatchLimits } from "./migrate-batches.js";
+import type { BatchLimits } from "./migrate-batches.js";
 import { classify, withRetry, backoffDelay } from "./retry.js";
 import { scanSlots, type ScanOptions, type SlotKeys } from "./source-scan.js";
 import { keysFromInfo, parseInfo } from "../../redis/parse-info.js";
@@ -68,12 +68,6 @@ export interface LaneOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MAX_ROUNDS = 50;
-
-async function execAll(client: Redis, commands: (string | Buffer)[][]): Promise<[Error | null, unknown][]> {
-  const p = client.pipeline();
-  for (const c of commands) p.callBuffer(c[0] as string, ...c.slice(1));
-  return ((await p.exec()) ?? []) as [Error | null, unknown][];
-}
 
 /** Runs the commands; the first error (other than those `ok` accepts) fails the whole step. */
 async function expectOk(client: Redis, commands: (string | Buffer)[][], ok: (err: Error) => boolean = () => false): Promise<void> {
@@ -155,6 +149,16 @@ export class Lane {
     return moved;
   }
 
+  private mover(src: Redis, dst: Redis): KeyMover {
+    return new KeyMover(src, dst, this.spec.from, this.spec.to, {
+      scan: this.scanOpts,
+      limits: this.o.limits,
+      auth: this.o.migrateAuth ?? [],
+      replace: this.o.replace,
+      fail: (slot, what) => this.fail(slot, what),
+    });
+  }
+
   private async moveBatch(slots: number[], release: () => void): Promise<BatchDone> {
     const { from, to, others } = this.spec;
     const [src, dst] = await Promise.all([this.pool.get(from.address), this.pool.get(to.address)]);
@@ -165,11 +169,12 @@ export class Lane {
     const refused = scan.find((r) => r.error);
     if (refused) throw this.fail(refused.slot, refused.error);
     // 3. MIGRATE until every slot is empty on the source.
-    const { keys, bytes } = await this.migrateAll(src, dst, scan);
+    const mover = this.mover(src, dst);
+    const { keys, bytes } = await mover.migrate(scan);
     release();
     // 4-6. The new owner first, then the old one (which checks it holds no key), then the rest.
     await withRetry(() => expectOk(dst, slots.map((s) => setslot(s, "NODE", to.id))));
-    await this.closeOnSource(src, dst, slots);
+    await this.closeOnSource(src, mover, slots);
     await Promise.all(
       others.map(async (n) => {
         try {
@@ -182,74 +187,12 @@ export class Lane {
     return { slots, keys, bytes };
   }
 
-  /** MIGRATE rounds: each slot's keys in batches, then COUNTKEYSINSLOT in the same pipeline to see what is left. */
-  private async migrateAll(src: Redis, dst: Redis, scan: SlotKeys[]): Promise<{ keys: number; bytes: number }> {
-    const { to } = this.spec;
-    let pending = scan.filter((r) => r.keys.length > 0);
-    let keys = 0;
-    let bytes = 0;
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw this.fail(pending[0].slot, `keys were still left after ${MAX_ROUNDS} MIGRATE rounds`);
-      const commands: (string | Buffer)[][] = [];
-      const plan = pending.map((r) => {
-        // A retried slot (after IOERR) gets a doubled timeout each round.
-        const cut = batchKeys(r.keys, r.sizes, this.o.limits).map((b) => {
-          const timeout = b.timeoutMs * 2 ** Math.min(round, 4);
-          commands.push(["MIGRATE", to.busIp, String(to.port), "", "0", String(timeout), ...(this.o.migrateAuth ?? []), "KEYS", ...b.keys]);
-          return { n: b.keys.length, bytes: b.bytes };
-        });
-        commands.push(["CLUSTER", "COUNTKEYSINSLOT", String(r.slot)]);
-        return { r, cut };
-      });
-      const replies = await execAll(src, commands);
-      let at = 0;
-      const again: number[] = [];
-      const conflicts: number[] = [];
-      let wait = false;
-      for (const { r, cut } of plan) {
-        let redo = false;
-        for (const c of cut) {
-          const [err] = replies[at++];
-          if (!err) {
-            keys += c.n;
-            bytes += c.bytes;
-            continue;
-          }
-          const kind = classify(err);
-          if (kind === "fatal") throw this.fail(r.slot, bare(err));
-          if (kind === "busykey") conflicts.push(r.slot);
-          else wait = true;
-          redo = true;
-        }
-        const [cerr, left] = replies[at++];
-        if (cerr) throw this.fail(r.slot, bare(cerr));
-        if (redo || Number(left) > 0) again.push(r.slot);
-      }
-      if (wait) await sleep(backoffDelay(round));
-      for (const slot of new Set(conflicts)) {
-        const [left] = await scanSlots(src, [slot], { ...this.scanOpts, sizes: true });
-        keys += await resolveConflicts(slot, left.keys, {
-          src,
-          dst,
-          host: to.busIp,
-          port: to.port,
-          auth: this.o.migrateAuth ?? [],
-          timeoutMs: timeoutFor(left.sizes.reduce((a, b) => a + b, 0), this.o.limits),
-          replace: this.o.replace,
-          names: { from: this.spec.from.address, to: to.address },
-        });
-      }
-      pending = again.length ? (await withRetry(() => scanSlots(src, again, this.scanOpts))).filter((r) => r.keys.length > 0) : [];
-    }
-    return { keys, bytes };
-  }
-
   /**
    * SETSLOT NODE on the source. It refuses while the source still holds a key of the slot,
    * which after step 3 means a key appeared since (a script, a replica's stray write):
    * move it (the target owns the slot now and takes RESTORE-ASKING) and ask again.
    */
-  private async closeOnSource(src: Redis, dst: Redis, slots: number[]): Promise<void> {
+  private async closeOnSource(src: Redis, mover: KeyMover, slots: number[]): Promise<void> {
     const { to } = this.spec;
     let open = slots;
     for (let round = 0; open.length > 0; round++) {
@@ -264,7 +207,7 @@ export class Lane {
       }
       if (holding.length === 0) return;
       if (round >= MAX_ROUNDS) throw this.fail(holding[0], "the source kept holding keys of the slot");
-      await this.migrateAll(src, dst, await scanSlots(src, holding, this.scanOpts));
+      await mover.migrate(await mover.rescan(holding));
       open = holding;
     }
   }

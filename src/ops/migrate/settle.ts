@@ -1,0 +1,93 @@
+/**
+ * Applies slot repairs: each slot ends owned by its chosen owner on every master, with
+ * no MIGRATING / IMPORTING state left and every key there. Per slot, in order: the
+ * owner accepts the keys (IMPORTING unless it owns the slot), each other holder sends
+ * them (MIGRATING, or ASKING where it only imports the slot), the owner takes the slot
+ * (SETSLOT NODE), then the nodes that held keys, then every other master (STABLE first
+ * where they import it); an owner that did not import the slot bumps its config epoch
+ * so its claim wins over any stale one in gossip. Slots are settled a few at a time.
+ */
+import { errorMessage } from "../../errors.js";
+import type { NodePool } from "../../redis/connection.js";
+import type { ClusterMap } from "./cluster-map.js";
+import { bare, SlotMoveError } from "./errors.js";
+import { execAll, KeyMover } from "./key-mover.js";
+import type { SlotRepair } from "./slot-repair.js";
+import type { SlotState } from "./slot-state.js";
+
+export interface SettleOptions {
+  pool: NodePool;
+  map: ClusterMap;
+  states: Map<number, SlotState>;
+  migrateAuth: (address: string) => string[];
+  replace?: boolean;
+  /** Slots settled at once. @default 16 */
+  concurrency?: number;
+  onSettled?: (r: SlotRepair) => void;
+}
+
+async function run(pool: NodePool, address: string, ...args: string[]): Promise<unknown> {
+  try {
+    return await (await pool.get(address)).call(args[0], ...args.slice(1));
+  } catch (err) {
+    throw bare(err);
+  }
+}
+
+async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
+  const s = String(r.slot);
+  const node = (id: string) => o.map.nodes.find((n) => n.id === id)!;
+  const state = o.states.get(r.slot);
+  const holder = (id: string) => state?.holders.find((h) => h.id === id);
+  const owner = node(r.owner);
+  const fail = (what: unknown) => new SlotMoveError(r.slot, r.moveFrom.map((m) => m.address).join(", ") || "the cluster", owner.address, errorMessage(what));
+  for (const m of r.moveFrom) {
+    const mine = holder(r.owner);
+    if (!mine?.owns && mine?.importingFrom !== m.id) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "IMPORTING", m.id);
+    const from = node(m.id);
+    const asking = !m.owns;
+    if (m.owns) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "MIGRATING", owner.id);
+    else if (!holder(m.id)?.importingFrom) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "IMPORTING", owner.id);
+    const mover = new KeyMover(await o.pool.get(from.address), await o.pool.get(owner.address), from, owner, {
+      scan: { count: 1000, sizes: true },
+      auth: o.migrateAuth(owner.address),
+      replace: o.replace ?? false,
+      asking,
+      fail: (_, what) => fail(what),
+    });
+    await mover.migrate(await mover.rescan([r.slot]));
+  }
+  await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "NODE", owner.id);
+  const held = new Set(r.moveFrom.map((m) => m.id));
+  const rest = o.map.nodes.filter((n) => n.role === "master" && n.id !== owner.id).sort((a, b) => Number(held.has(b.id)) - Number(held.has(a.id)));
+  for (const n of rest) {
+    const commands = [...(holder(n.id)?.importingFrom ? [["CLUSTER", "SETSLOT", s, "STABLE"]] : []), ["CLUSTER", "SETSLOT", s, "NODE", owner.id]];
+    try {
+      const replies = await execAll(await o.pool.get(n.address), commands);
+      const failed = replies.find(([err]) => err);
+      if (failed) throw bare(failed[0]);
+    } catch (err) {
+      // A master that held keys must take it; another one learns it from gossip.
+      if (held.has(n.id) || holder(n.id)?.migratingTo || holder(n.id)?.importingFrom) throw fail(err);
+    }
+  }
+  if (r.bumpEpoch) await run(o.pool, owner.address, "CLUSTER", "BUMPEPOCH");
+}
+
+export async function settleSlots(repairs: SlotRepair[], o: SettleOptions): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  const worker = async () => {
+    while (next < repairs.length && failure === undefined) {
+      const r = repairs[next++];
+      try {
+        await settleOne(r, o);
+        o.onSettled?.(r);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 16, repairs.length) }, worker));
+  if (failure !== undefined) throw failure;
+}
