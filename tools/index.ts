@@ -19,11 +19,12 @@ import { clusterInfo } from "./cluster/cluster-info.js";
 import { runbookRun } from "./runbook/runbook-run.js";
 import { clusterReshard } from "./cluster/cluster-reshard.js";
 import { clusterRebalance } from "./cluster/cluster-rebalance.js";
+import { clusterFix } from "./cluster/cluster-fix.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
   labImage, labKill, labStop, labStart, labRestart, labPause, labUnpause, labPartition, labHeal,
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
-  clusterReshard, clusterRebalance,
+  clusterReshard, clusterRebalance, clusterFix,
 ];

@@ -34,8 +34,8 @@ export const clusterRebalance = defineTool({
   },
   cli: { args: ["nodes"], exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
   async handler(input, ctx) {
-    const weights = parseWeights(input.weight);
     const t = await ctx.targets.resolve(input, { mutate: true });
+    const weights = parseWeights(input.weight);
     const savedPlan = input.plan ? await readPlanFile(input.plan) : undefined;
     const r = await rebalance(
       {

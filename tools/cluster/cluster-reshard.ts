@@ -32,12 +32,12 @@ export const clusterReshard = defineTool({
   summarize: (o) => summarizeMigration("reshard", o),
   cli: { args: ["nodes"], exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
   async handler(input, ctx) {
+    const t = await ctx.targets.resolve(input, { mutate: true });
     if (!input.plan && (input.slots === undefined) === (input.ranges === undefined)) {
       throw new ValidationError("Name either slots (how many) or ranges (which ones), not both and not neither.", "Pass --slots N or --ranges 0-99,200.");
     }
     const ranges = input.ranges === undefined ? undefined : parseRanges(input.ranges);
     if (ranges === undefined && input.ranges !== undefined) throw new ValidationError(`'${input.ranges}' is not a list of slots and ranges within 0-16383.`, 'Write ranges like "0-99,200,300-310".');
-    const t = await ctx.targets.resolve(input, { mutate: true });
     const savedPlan = input.plan ? await readPlanFile(input.plan) : undefined;
     const from = input.from.trim().toLowerCase() === "all" ? "all" : input.from.split(",").map((s) => s.trim()).filter(Boolean);
     const r = await reshard(

@@ -4,7 +4,7 @@
  * by a user (a full id, an id prefix of at least 6 characters, or HOST:PORT) resolve here.
  */
 import { ValidationError } from "../../errors.js";
-import { clusterMembers, type Member } from "../../checks/cluster-members.js";
+import { clusterMembers, type Member } from "../../topology/members.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { SLOT_COUNT, countSlots, type SlotRange } from "../../redis/slots.js";
 import type { ClusterView } from "../../topology/types.js";

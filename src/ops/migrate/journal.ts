@@ -35,6 +35,8 @@ export function journalDir(where: { lab?: string }): string {
 }
 
 const OPEN: JournalState[] = ["running", "failed", "cancelled"];
+/** Plans this process is moving right now (an MCP server runs several calls at once). */
+const inFlight = new Set<string>();
 
 export class Journal {
   private timer?: NodeJS.Timeout;
@@ -49,6 +51,7 @@ export class Journal {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const now = new Date().toISOString();
     const j = new Journal(join(dir, `${plan.id}.json`), { version: 1, plan, state: "running", pid: process.pid, startedAt: now, updatedAt: now, done: plan.moves.map(() => []) });
+    inFlight.add(plan.id);
     await j.flush();
     return j;
   }
@@ -70,6 +73,7 @@ export class Journal {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.file.state = state;
+    if (state !== "running") inFlight.delete(this.file.plan.id);
     if (error) this.file.error = error;
     if (note) this.file.note = note;
     await this.flush();
@@ -103,11 +107,12 @@ function processGone(pid: number): boolean {
   }
 }
 
-/**
- * Journals of migrations that did not end cleanly and touch these node ids: failed,
- * cancelled, or running under a process that no longer exists. Newest first.
- */
-export async function openJournals(dir: string, nodeIds: Iterable<string>): Promise<Journal[]> {
+/** Whether a running journal's process is still moving it (in this process: still in flight). */
+function alive(f: JournalFile): boolean {
+  return f.pid === process.pid ? inFlight.has(f.plan.id) : !processGone(f.pid);
+}
+
+async function readJournals(dir: string, nodeIds: Iterable<string>, keep: (f: JournalFile) => boolean): Promise<Journal[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith(".json"));
@@ -124,10 +129,22 @@ export async function openJournals(dir: string, nodeIds: Iterable<string>): Prom
     } catch {
       continue;
     }
-    if (file.version !== 1 || !OPEN.includes(file.state)) continue;
-    if (file.state === "running" && !processGone(file.pid)) continue;
+    if (file.version !== 1 || !keep(file)) continue;
     if (!file.plan.moves.some((m) => ids.has(m.from) || ids.has(m.to))) continue;
     found.push(Journal.adopt(path, file));
   }
   return found.sort((a, b) => b.file.startedAt.localeCompare(a.file.startedAt));
+}
+
+/**
+ * Journals of migrations that did not end cleanly and touch these node ids: failed,
+ * cancelled, or running under a process that no longer exists. Newest first.
+ */
+export function openJournals(dir: string, nodeIds: Iterable<string>): Promise<Journal[]> {
+  return readJournals(dir, nodeIds, (f) => OPEN.includes(f.state) && !(f.state === "running" && alive(f)));
+}
+
+/** Migrations running right now in another live process. */
+export function runningJournals(dir: string, nodeIds: Iterable<string>): Promise<Journal[]> {
+  return readJournals(dir, nodeIds, (f) => f.state === "running" && alive(f));
 }

@@ -33,7 +33,7 @@ export interface KeyMoverOptions {
   fail: (slot: number, what: unknown) => Error;
 }
 
-const MAX_ROUNDS = 50;
+const MAX_ROUNDS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function execAll(client: Redis, commands: (string | Buffer)[][]): Promise<[Error | null, unknown][]> {
@@ -51,8 +51,12 @@ export class KeyMover {
     readonly o: KeyMoverOptions,
   ) {}
 
-  rescan(slots: number[], extra: Partial<ScanOptions> = {}): Promise<SlotKeys[]> {
-    return withRetry(() => scanSlots(this.src, slots, { ...this.o.scan, ...extra }));
+  async rescan(slots: number[], extra: Partial<ScanOptions> = {}): Promise<SlotKeys[]> {
+    try {
+      return await withRetry(() => scanSlots(this.src, slots, { ...this.o.scan, asking: this.o.asking, ...extra }));
+    } catch (err) {
+      throw this.o.fail(slots[0], bare(err));
+    }
   }
 
   /** Empties the listed slots on the source; returns the keys and bytes moved. */
@@ -75,7 +79,9 @@ export class KeyMover {
         commands.push(["CLUSTER", "COUNTKEYSINSLOT", String(r.slot)]);
         return { r, cut };
       });
-      const replies = await execAll(this.src, commands);
+      const replies = await execAll(this.src, commands).catch((err) => {
+        throw this.o.fail(pending[0].slot, bare(err));
+      });
       let at = 0;
       const again: number[] = [];
       const conflicts = new Set<number>();
@@ -100,7 +106,7 @@ export class KeyMover {
         if (cerr) throw this.o.fail(r.slot, bare(cerr));
         if (redo || Number(left) > 0) again.push(r.slot);
       }
-      if (wait) await sleep(backoffDelay(round));
+      if (wait) await sleep(backoffDelay(round, { maxMs: 500 }));
       for (const slot of conflicts) {
         const [left] = await this.rescan([slot], { sizes: true });
         keys += await resolveConflicts(slot, left.keys, {

@@ -41,6 +41,8 @@ async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
   const holder = (id: string) => state?.holders.find((h) => h.id === id);
   const owner = node(r.owner);
   const fail = (what: unknown) => new SlotMoveError(r.slot, r.moveFrom.map((m) => m.address).join(", ") || "the cluster", owner.address, errorMessage(what));
+  // An owner still MIGRATING the slot answers ASK to the keys sent to it: it stops migrating first.
+  if (r.moveFrom.length && holder(r.owner)?.migratingTo) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "STABLE");
   for (const m of r.moveFrom) {
     const mine = holder(r.owner);
     if (!mine?.owns && mine?.importingFrom !== m.id) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "IMPORTING", m.id);
@@ -57,6 +59,8 @@ async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
     });
     await mover.migrate(await mover.rescan([r.slot]));
   }
+  // An owner left MIGRATING keeps that state through SETSLOT NODE while it holds keys: clear it first.
+  if (!r.moveFrom.length && holder(r.owner)?.migratingTo) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "STABLE");
   await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "NODE", owner.id);
   const held = new Set(r.moveFrom.map((m) => m.id));
   const rest = o.map.nodes.filter((n) => n.role === "master" && n.id !== owner.id).sort((a, b) => Number(held.has(b.id)) - Number(held.has(a.id)));

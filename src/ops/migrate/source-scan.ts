@@ -28,6 +28,8 @@ export interface ScanOptions {
   sizes?: boolean;
   /** Bytes assumed per key when not measured. @default 0 */
   estimate?: number;
+  /** The node imports the slots rather than owning them: ASKING before each keyed command. */
+  asking?: boolean;
 }
 
 const SCRIPT = `
@@ -56,6 +58,8 @@ export function commandRefused(err: unknown): boolean {
 type ScriptRow = [number, Buffer] | [number, Buffer[], number[]];
 
 async function viaScript(client: Redis, slots: number[], o: ScanOptions): Promise<SlotKeys[]> {
+  // A script inherits the caller's ASKING, which lets it read keys of a slot being imported.
+  if (o.asking) await client.call("ASKING");
   const rows = (await client.callBuffer("EVAL", SCRIPT, "0", o.migratingTo ?? "", String(o.count), ...slots.map(String))) as ScriptRow[];
   return rows.map((row) => (row.length === 2 ? { slot: Number(row[0]), keys: [], sizes: [], error: row[1].toString() } : { slot: Number(row[0]), keys: row[1], sizes: row[2].map(Number) }));
 }
@@ -81,8 +85,8 @@ async function viaCommands(client: Redis, slots: number[], o: ScanOptions): Prom
     return out;
   }
   const sized = client.pipeline();
-  for (const r of out) for (const k of r.keys) sized.call("MEMORY", "USAGE", k);
-  const sizes = (await sized.exec()) ?? [];
+  for (const r of out) for (const k of r.keys) (o.asking ? sized.call("ASKING") : sized).call("MEMORY", "USAGE", k);
+  const sizes = ((await sized.exec()) ?? []).filter((_, i) => !o.asking || i % 2 === 1);
   let at = 0;
   for (const r of out) r.sizes = r.keys.map(() => Number(sizes[at++]?.[1] ?? estimate) || estimate);
   return out;
