@@ -1,3 +1,5 @@
+import { redactText } from "./secrets.js";
+
 /**
  * Errors a user can act on. Each carries one sentence saying what is wrong and one
  * saying what to do next; front ends render them with `renderError` and never show
@@ -155,6 +157,5 @@ export const REPORT_BUG = "This is a bug in redis-pilot; please report it with t
 
 /** One sentence plus the next step, for humans. */
 export function renderError(err: unknown): string {
-  if (err instanceof PilotError) return `${err.message} ${err.next}`;
-  return `${internalMessage(err)} ${REPORT_BUG}`;
+  return redactText(err instanceof PilotError ? `${err.message} ${err.next}` : `${internalMessage(err)} ${REPORT_BUG}`);
 }

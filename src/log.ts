@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { lazyRequire } from "./lazy-require.js";
+import { redactText } from "./secrets.js";
 
 /**
  * stdout belongs to the MCP stdio transport, so every log line goes to stderr.
@@ -16,7 +17,8 @@ function get(): Logger {
         level: process.env.REDIS_PILOT_LOG ?? "warn",
         redact: { paths: ["password", "*.password", "auth", "*.auth", "token", "*.token"], censor: "[redacted]" },
       },
-      pino.destination(2),
+      // Every line redacted by value (every secret the process knows) and by form (src/secrets.ts).
+      { write: (line: string) => void process.stderr.write(redactText(line)) },
     );
   }
   return logger;

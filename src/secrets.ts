@@ -48,7 +48,12 @@ const FORMS: [RegExp, string][] = [
 export function redactText(text: string, extra: Iterable<string> = []): string {
   let s = text;
   const values = [...knownSecrets(), ...[...extra].filter((v) => v.length >= MIN_SECRET_LENGTH)].sort((a, b) => b.length - a.length);
-  for (const v of values) if (s.includes(v)) s = s.split(v).join(REDACTED);
+  for (const v of values) {
+    if (s.includes(v)) s = s.split(v).join(REDACTED);
+    // As it reads inside JSON (a log line, a transcript record) when it holds quotes or backslashes.
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v && s.includes(escaped)) s = s.split(escaped).join(REDACTED);
+  }
   for (const [re, to] of FORMS) s = s.replace(re, to);
   return s;
 }
@@ -65,4 +70,42 @@ export function redactDeep<T>(value: T, extra: Iterable<string> = []): T {
     return v;
   };
   return walk(value) as T;
+}
+
+/** Words that follow "password" in prose without being one ("password set", "auth enabled"). */
+const NOT_A_SECRET = new Set([
+  "and", "are", "for", "the", "with", "set", "from", "that", "this", "not", "none", "enabled", "disabled", "required",
+  "protected", "protection", "authentication", "password", "passwords", "auth", "token", "secret", "file", "env",
+  "variable", "please", "too", "only", "is", "of", "to", "as", "a", "an", "it", "its", "be", "being",
+]);
+
+const VALUE = String.raw`(?:(['"\x60])([^'"\x60]+?)\1|([^\s'"\x60,;]+))`;
+/**
+ * How people write a password in a request or a command line, each capturing the value:
+ * "password X", "password is/to/as/being X", "password: X", '"password": "X"',
+ * "using X as the password", "-a X", "--pass X", "REDISCLI_AUTH=X", "AUTH X",
+ * "requirepass X", "masterauth X", "auth-pass X", "redis://:X@host", "redis://user:X@host",
+ * and the same for secrets, tokens and API keys.
+ */
+const PHRASES: RegExp[] = [
+  new RegExp(String.raw`\b(?:password|passwd|passphrase|pwd|pw|requirepass|masterauth|auth-pass|auth|secret|token|api[-_ ]?key)['"]?(?:\s+(?:is|of|to|as|being|set to|=)\s+|\s*[=:]\s*|\s+)${VALUE}`, "gi"),
+  new RegExp(String.raw`\b(?:using|use|with|set|take)\s+${VALUE}\s+(?:as|for)\s+(?:the\s+|a\s+|its\s+|their\s+)?(?:\w+\s+)?(?:password|passwd|secret|requirepass)\b`, "gi"),
+  new RegExp(String.raw`(?:^|\s)(?:-a|--pass|--password)(?:\s+|=)${VALUE}`, "g"),
+  new RegExp(String.raw`\bREDISCLI_AUTH\s*=\s*${VALUE}`, "gi"),
+  /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s@/'"]+)@/gi,
+];
+
+/** Secrets written into free text (a request, a model's words, an argv), as typed. */
+export function secretsInText(text: string, out = new Set<string>()): Set<string> {
+  for (const re of PHRASES) {
+    for (const m of text.matchAll(re)) {
+      // A quoted value is taken whole; a bare one loses the punctuation that ends a sentence.
+      const quoted = m.length > 3 ? m[2] : undefined;
+      const raw = quoted ?? (m.length > 3 ? m[3] : m[1]);
+      if (raw === undefined) continue;
+      const value = quoted ?? raw.replace(/[.)\]!?]+$/, "");
+      if (value.length >= MIN_SECRET_LENGTH && !NOT_A_SECRET.has(value.toLowerCase())) out.add(value);
+    }
+  }
+  return out;
 }

@@ -11,10 +11,13 @@ import type { Where } from "./intent.js";
 import { isQuestion } from "./questions.js";
 import { NEGATED } from "./vocabulary.js";
 import { normalizeRequest } from "./words.js";
+import { secretsInText } from "../secrets.js";
 
 /** Zones named like cloud regions: us-east-1, eu-west-2a, europe-west1. */
 export const ZONE_NAME = /\b[a-z]{2,}(?:-[a-z]+)+-?\d+[a-z]?\b/g;
 const NUMBER = /\b\d+(?:\.\d+)?\b/g;
+/** What a password found in the request (src/secrets.ts, any phrasing) reads as in text: one word, the "password" part. */
+export const SECRET_WORD = "xsecretx";
 
 export interface ReadingInput {
   /** The request as typed. */
@@ -48,8 +51,10 @@ export class Reading {
   constructor(input: ReadingInput) {
     this.raw = input.raw;
     this.where = input.where;
-    this.zoneNames = [...new Set(input.rest.match(ZONE_NAME) ?? [])];
-    this.text = normalizeRequest(input.rest.replace(ZONE_NAME, " zone "));
+    // A password's characters are not words of the request: no count, no zone, nothing a refusal could quote.
+    const rest = [...secretsInText(input.raw)].reduce((t, s) => t.split(s.toLowerCase()).join(` ${SECRET_WORD} `), input.rest);
+    this.zoneNames = [...new Set(rest.match(ZONE_NAME) ?? [])];
+    this.text = normalizeRequest(rest.replace(ZONE_NAME, " zone "));
     this.bare = this.text.replace(NEGATED, " ");
     this.question = isQuestion(input.raw);
     this.lab = input.lab;

@@ -83,7 +83,8 @@ export const REQUEST_PARTS: readonly RequestPart[] = [
   {
     id: "password",
     what: "a password",
-    words: /\b(?:password|passwd|requirepass|masterauth|acl|auth)\b(?:\s+(?:is|of|to|as)\s+|\s*[=:]\s*|\s+)?(?:'[^']*'|"[^"]*"|[^\s'"`,;]+)?/,
+    // xsecretx: a password in any phrasing (-a X, redis://:X@host ...), as reading.ts writes it.
+    words: /\b(?:password|passwd|requirepass|masterauth|acl|auth)\b(?:\s+(?:is|of|to|as)\s+|\s*[=:]\s*|\s+)?(?:'[^']*'|"[^"]*"|[^\s'"`,;]+)?|\bxsecretx\b/,
     next: 'Give it with the request that starts the lab ("create a cluster with password S3cret-pw"), or in the config file for a target.',
   },
 ];

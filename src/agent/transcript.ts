@@ -8,13 +8,10 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { labHome } from "../lab/store.js";
+import { redactText, registerSecret, secretsInText as phrasedSecrets } from "../secrets.js";
 
 const SECRET_KEY = /pass(?:word)?|secret|token|auth|api[-_]?key|credential/i;
 const REDACTED = "[redacted]";
-/** A secret typed into prose: "password hunter2", "requirepass=s3cret", "token: abc123". */
-const SECRET_IN_TEXT = /\b(?:password|passwd|passphrase|pwd|requirepass|masterauth|auth|secret|token|api[-_ ]?key)(?:\s+(?:is|of|to|as)\s+|\s*[=:]\s*|\s+)(?:(['"`])([^'"`]{3,}?)\1|([^\s'"`,;]{3,}))/gi;
-/** Words that follow "password" in prose without being one ("password set", "auth enabled"). */
-const NOT_A_SECRET = new Set(["and", "are", "for", "the", "with", "set", "from", "that", "this", "not", "none", "enabled", "disabled", "required", "protected", "protection", "authentication", "password", "passwords", "auth", "token", "secret", "file", "env", "variable"]);
 /** Credentials the SDK reads from the environment. */
 const CREDENTIAL_ENV = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"];
 
@@ -36,23 +33,15 @@ export function secretValues(value: unknown, out = new Set<string>()): Set<strin
   return out;
 }
 
-/** Secrets written into free text (a request, a model's words), as typed. */
+/** Secrets written into free text (a request, a model's words), as typed: every phrasing src/secrets.ts knows. */
 export function secretsInText(text: string, out = new Set<string>()): Set<string> {
-  for (const m of text.matchAll(SECRET_IN_TEXT)) {
-    // A quoted value is taken whole; a bare one loses the punctuation that ends a sentence.
-    const value = m[2] ?? m[3].replace(/[.)\]]+$/, "");
-    if (value.length >= 3 && !NOT_A_SECRET.has(value.toLowerCase())) out.add(value);
-  }
-  return out;
+  return phrasedSecrets(text, out);
 }
 
 /** A copy of value with secret keys replaced and known secret strings scrubbed. */
 export function redact(value: unknown, secrets: ReadonlySet<string>): unknown {
-  if (typeof value === "string") {
-    let s = value;
-    for (const secret of secrets) s = s.split(secret).join(REDACTED);
-    return s;
-  }
+  // Every secret this process knows too, and the forms that are secret whatever the value (src/secrets.ts).
+  if (typeof value === "string") return redactText(value, secrets);
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets));
   if (value && typeof value === "object") {
     return Object.fromEntries(
@@ -78,6 +67,8 @@ export class Transcript {
   learn(value: unknown): void {
     if (typeof value === "string") secretsInText(value, this.secrets);
     else secretValues(value, this.secrets);
+    // Known to the whole process from now on: logs and errors of this run redact it too.
+    for (const s of this.secrets) registerSecret(s);
   }
 
   /** text with every secret learned so far replaced (for what the run prints). */

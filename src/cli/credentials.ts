@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { ValidationError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
 import type { ConnectionOptions } from "../redis/connection.js";
 
 export interface CredentialFlags {
@@ -44,6 +45,7 @@ function readPem(flag: string, file: string): Buffer {
 /** Connection options from the flags and REDISCLI_AUTH; undefined when none were given. */
 export function connectionFromFlags(flags: CredentialFlags, env: NodeJS.ProcessEnv = process.env): ConnectionOptions | undefined {
   const password = flags.pass ?? (env.REDISCLI_AUTH || undefined);
+  registerSecret(password);
   const wantsTls = Boolean(flags.tls || flags.cacert || flags.cert || flags.key || flags.sni || flags.insecure);
   const tls = wantsTls
     ? {

@@ -6,6 +6,7 @@ import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError,
 import { DockerBackend } from "./docker/backend.js";
 import { undoPartitions } from "./faults/index.js";
 import { LocalBackend } from "./local.js";
+import { registerSecret } from "../secrets.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
 import { findTemplate } from "./templates/index.js";
 import { isLabReserved, listLabEntries, loadLab, readLabStateText, removeLab, reserveLab, saveLab } from "./store.js";
@@ -40,6 +41,7 @@ export function specFor(input: LabUpInput): LabSpecInput {
  */
 export async function labUp(input: LabUpInput, progress?: (msg: string) => void): Promise<LabState> {
   const spec = normalizeSpec(specFor(input));
+  registerSecret(spec.password);
   const template = spec.template ? findTemplate(spec.template) : undefined;
   const backend = backendFor(spec.backend);
   if (!(await reserveLab(spec.name))) throw new LabExistsError(spec.name);

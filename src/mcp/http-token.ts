@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ValidationError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
 
 export const TOKEN_ENV = "REDIS_PILOT_MCP_TOKEN";
 /** Short tokens are guessable; a generated one is 43 characters. */
@@ -23,6 +24,12 @@ function checked(token: string, where: string): string {
 }
 
 export function resolveToken(opts: { tokenFile?: string; env?: NodeJS.ProcessEnv }): ResolvedToken {
+  const r = readToken(opts);
+  registerSecret(r.token);
+  return r;
+}
+
+function readToken(opts: { tokenFile?: string; env?: NodeJS.ProcessEnv }): ResolvedToken {
   if (opts.tokenFile) {
     let text: string;
     try {

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { ValidationError, errorMessage } from "../errors.js";
+import { redactText } from "../secrets.js";
 import type { ServerDeps } from "./deps.js";
 import { allowedHosts, checkRequest, type GuardPolicy } from "./http-guard.js";
 import { createMcpServer } from "./server.js";
@@ -120,7 +121,7 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      process.stderr.write(`redis-pilot mcp: request failed: ${errorMessage(err)}\n`);
+      process.stderr.write(`redis-pilot mcp: request failed: ${redactText(errorMessage(err))}\n`);
       reply(res, 500, "Internal server error.");
     });
   });

@@ -7,6 +7,8 @@ import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { Redis } from "ioredis";
 import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
 import { formatAddress, parseAddress } from "./address.js";
+import { format } from "node:util";
+import { redactText } from "../secrets.js";
 import { withDeferredExtraCa } from "./extra-ca.js";
 import { isNodeAccess, uniformAccess, type NodeAccess } from "./node-access.js";
 
@@ -57,7 +59,9 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
  * snapshot (src/cli/snapshot.ts) calls this at build time instead.
  */
 export async function loadRedisClient(): Promise<typeof Redis> {
-  const mod = await import("ioredis");
+  const [mod, debug] = await Promise.all([import("ioredis"), import("debug")]);
+  // DEBUG=ioredis:* prints every command with its arguments (AUTH's password too): redacted by value and by form.
+  debug.default.log = (...args: unknown[]) => void process.stderr.write(redactText(format(...args)) + "\n");
   // ioredis is CommonJS: Node exposes the class as a named export, the esbuild bundle as default.
   return mod.Redis ?? (mod as unknown as { default: typeof mod.Redis }).default;
 }

@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, internalMessage } from "../errors.js";
 import { log } from "../log.js";
+import { redactDeep, redactText } from "../secrets.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { describeIssues } from "./input-issue.js";
 import type { TargetResolver } from "../targets/resolver.js";
@@ -62,7 +63,9 @@ function failure(err: unknown, started: number, plan?: Record<string, unknown>):
       ? { code: err.code, message: err.message, next: err.next, ...(err.details !== undefined ? { details: err.details } : {}) }
       : { code: "internal", message: internalMessage(err), next: REPORT_BUG };
   if (!(err instanceof PilotError) && !(err instanceof OutputSchemaError)) log.error({ err }, "tool handler failed");
-  return { ok: false, error, summary: `${error.message} ${error.next}`, durationMs: Date.now() - started, ...(plan ? { plan } : {}) };
+  // What a server or a bug put into an error may hold a secret: every front end gets it redacted.
+  const safe = redactDeep(error);
+  return { ok: false, error: safe, summary: `${safe.message} ${safe.next}`, durationMs: Date.now() - started, ...(plan ? { plan: redactDeep(plan) } : {}) };
 }
 
 export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOptions): Promise<InvokeResult> {
@@ -73,6 +76,9 @@ export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOp
   // A tool that can change servers resolves every node as a mutating call, also in a dry
   // run and whatever its handler asks: the policy holds for every tool, written or to come.
   if (isMutating(tool)) opts = { ...opts, ctx: { ...opts.ctx, targets: mutatingResolver(opts.ctx.targets) } };
+  // Progress words can quote a server's reply: redacted before any front end shows them.
+  const progress = opts.ctx.progress;
+  opts = { ...opts, ctx: { ...opts.ctx, progress: (e) => progress({ ...e, message: redactText(e.message) }) } };
   try {
     if (tool.annotations.destructiveHint && !args.dryRun && args.confirm !== true) {
       const plan = (await tool.handler({ ...args, dryRun: true }, opts.ctx)) as Record<string, unknown>;
@@ -83,8 +89,8 @@ export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOp
     // Validate what we hand back: a tool that breaks its own schema is a bug, caught here.
     const valid = tool.output.safeParse(output);
     if (!valid.success) throw outputError(tool, valid.error, output);
-    const checked = valid.data as Record<string, unknown>;
-    return { ok: true, output: checked, summary: tool.summarize(checked), durationMs: Date.now() - started };
+    const checked = redactDeep(valid.data as Record<string, unknown>);
+    return { ok: true, output: checked, summary: redactText(tool.summarize(checked)), durationMs: Date.now() - started };
   } catch (err) {
     return failure(err, started);
   }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { lazyRequire } from "../lazy-require.js";
 import { z } from "zod";
 import { ValidationError } from "../errors.js";
+import { registerSecret } from "../secrets.js";
 
 export const TargetConfigSchema = z.object({
   /** Seed nodes, host:port. */
@@ -63,6 +64,8 @@ export function parseConfig(text: string, source = "config"): PilotConfig {
     const first = r.error.issues[0];
     throw new ValidationError(`${source}: ${first.path.join(".") || "(root)"}: ${first.message}.`, "Fix that entry and retry.");
   }
+  // Every target password this process can read is a secret from now on (src/secrets.ts).
+  for (const t of Object.values(r.data.targets)) if (t.passwordEnv) registerSecret(process.env[t.passwordEnv]);
   return r.data;
 }
 

@@ -1,5 +1,5 @@
 // The part of `debug` (ioredis's logger) that src/cli/snapshot.ts uses; the package ships no types.
 declare module "debug" {
-  const createDebug: { enable(namespaces: string): void };
+  const createDebug: { enable(namespaces: string): void; log: (...args: unknown[]) => void };
   export default createDebug;
 }

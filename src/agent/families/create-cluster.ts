@@ -9,7 +9,7 @@ import { describe, resolveClusterLayout } from "../cluster-layout.js";
 import { existingLabProblem } from "../existing-lab.js";
 import { plural, refuse, type ClusterLayout, type Refusal } from "../intent.js";
 import { placeOf, whereArgs } from "../lab-choice.js";
-import type { Reading } from "../reading.js";
+import { SECRET_WORD, type Reading } from "../reading.js";
 import { CREATE, SURVIVES, clusterNoun, replicasOf, zoneNamesNote, zonesOf } from "../vocabulary.js";
 import { defineFamily, type BaseIntent, type PlanEnv, type Step } from "./family.js";
 
@@ -53,6 +53,7 @@ function labExtras(r: Reading): Pick<CreateClusterIntent, "backend" | "password"
   const [password] = secretsInText(r.raw);
   if (password && r.toolTakes("lab_up", "password")) {
     r.place(PASSWORD);
+    r.place(new RegExp(`\\b${SECRET_WORD}\\b`));
     out.password = password;
   }
   return out;
