@@ -78,6 +78,16 @@ describe("example runbooks", () => {
     expect(v.ok ? [] : v.problems).toEqual([]);
   });
 
+  it("--dry-run plans the lab, skips what needs it, changes nothing", async () => {
+    const r = await cli(["runbook", "run", join(RUNBOOKS, "multi-dc.yaml"), "--dry-run", "--json", "--quiet"]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: true, dryRun: true });
+    expect(report.steps[0]).toMatchObject({ key: "target-up", status: "passed", args: { dryRun: true } });
+    for (const s of report.steps.slice(1)) expect(s).toMatchObject({ status: "skipped", reason: "dry run: it acts on lab rb-multi-dc, which a dry run only plans" });
+    expect(await listLabs()).toEqual([]);
+  });
+
   it("cluster-6-nodes builds a verified cluster; health-check passes on it; a failed expectation exits 1 and JUnit marks it", async () => {
     const junit = join(out, "cluster.xml");
     const json = join(out, "cluster.json");

@@ -44,9 +44,8 @@ function stepRefType(path: readonly PathSeg[], scope: Scope): StaticType {
     const ids = [...scope.steps.values()].filter((s) => s.order < scope.before).map((s) => s.key);
     throw new ExprProblem(`there is no step with id '${first.key}'${ids.length ? ` (steps before this one: ${ids.join(", ")})` : " before this one"}`);
   }
-  if (info.order >= scope.before) {
-    throw new ExprProblem(`${info.label} comes ${info.order === scope.before ? "here" : "later"}; a step can only read the steps before it`);
-  }
+  if (info.order === scope.before) throw new ExprProblem(`a step cannot read its own outputs here (in expect, read them as output.<path>)`);
+  if (info.order > scope.before) throw new ExprProblem(`${info.label} comes later; a step can only read the steps before it`);
   const second = path[1];
   if (!second) return ANY;
   if (!("key" in second)) throw new ExprProblem(`steps.${first.key} is read as steps.${first.key}.outputs.<path>`);

@@ -63,13 +63,15 @@ export function resolveStatic(
   scope: Scope,
   ctx: EvalContext,
   at: ValuePath = [],
-): { value: unknown; dynamic: DynamicValue[]; problems: TemplateProblem[] } {
+): { value: unknown; dynamic: DynamicValue[]; problems: TemplateProblem[]; readsTarget: boolean } {
   const dynamic: DynamicValue[] = [];
   const problems: TemplateProblem[] = [];
+  let readsTarget = false;
   const walk = (v: unknown, path: ValuePath): unknown => {
     if (typeof v === "string" && hasExpression(v)) {
       try {
         const t = parseTemplate(v);
+        readsTarget ||= t.parts.some((p) => typeof p !== "string" && refsOf(p).some((r) => r.root === "target"));
         const type = typeOfTemplate(t, scope);
         const unset = envNames(t).filter((n) => ctx.env[n] === undefined);
         if (unset.length) throw new ExprProblem(`the environment variable ${unset.join(", ")} is not set`);
@@ -88,7 +90,7 @@ export function resolveStatic(
     if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
     return v;
   };
-  return { value: walk(value, at), dynamic, problems };
+  return { value: walk(value, at), dynamic, problems, readsTarget };
 }
 
 /** Fills in the expressions left for run time, with what the run knows now. */

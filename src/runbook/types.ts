@@ -42,7 +42,7 @@ export interface CompiledStep {
   timeoutMs?: number;
   save: Record<string, PathSeg[]>;
   continueOnError: boolean;
-  /** Whether the step acts on the runbook's target (its lab/target/nodes were filled in). */
+  /** Whether the step acts on the runbook's target (filled in, or read as ${{ target.* }}). */
   onTarget: boolean;
   /** Step keys whose outputs its arguments read. */
   reads: string[];

@@ -177,8 +177,10 @@ export function compileStep(raw: StepFile, n: number, phase: Phase, label: strin
   const resolved = resolveStatic(given, env.scope, env.ctx);
   resolved.problems.forEach((p) => out.push({ path: ["with", ...p.path], message: `with.${p.path.join(".")}: ${p.message}` }));
   let args = resolved.value as Record<string, unknown>;
-  const onTarget = takesTarget(tool) && !TARGET_KEYS.some((k) => args[k] !== undefined);
-  if (onTarget) {
+  const injected = takesTarget(tool) && !TARGET_KEYS.some((k) => args[k] !== undefined);
+  // It acts on the target when it gets it filled in, or names it (`name: ${{ target.lab }}`).
+  const onTarget = injected || resolved.readsTarget;
+  if (injected) {
     const t = targetArgs(env.target);
     if (t) args = { ...t, ...args };
     else out.push({ path: ["with"], message: `${tool.name} acts on a lab, target or nodes; set the runbook's target, or give with.lab, with.target or with.nodes` });
