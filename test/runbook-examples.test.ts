@@ -20,7 +20,7 @@ const out = mkdtempSync(join(tmpdir(), "runbook-examples-"));
 const RUNBOOKS = new URL("../runbooks/", import.meta.url).pathname;
 
 /** Every example and the test that runs it; a new example without a test fails the first test. */
-const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml"];
+const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml", "read-replicas.yaml", "sentinel-3-nodes.yaml"];
 /** Partitions are iptables rules: root only (CI runs as root). */
 const ROOT = process.getuid?.() === 0;
 
@@ -160,5 +160,18 @@ cleanup:
     const judge = await redisCliClusterCheck(seed);
     expect(judge.ok, judge.output).toBe(true);
     await labDown("rb-multi-dc");
+  }, 300_000);
+
+  it("sentinel-3-nodes: the sentinels promote a replica when the master is killed; the old master rejoins as a replica", async () => {
+    const report = await runGreen("sentinel-3-nodes.yaml");
+    expect(report.steps.map((s) => s.key)).toEqual(["target-up", "topology", "kill", "failover", "restart", "rejoined"]);
+    await labDown("rb-sentinel");
+  }, 300_000);
+
+  it("read-replicas (with --var replicas=3): a lost replica leaves the rest serving; restarted, it is a standalone master", async () => {
+    const report = await runGreen("read-replicas.yaml", "--var", "replicas=3");
+    const status = report.steps.find((s) => s.key === "topology")!.output as { nodes: Array<{ role: string }> };
+    expect(status.nodes.filter((n) => n.role === "replica")).toHaveLength(3);
+    await labDown("rb-read-replicas");
   }, 300_000);
 });

@@ -4,7 +4,38 @@
  */
 import { evaluate, getPath, looseEqual, truthy, type EvalContext } from "./expr-eval.js";
 import { resolveDynamic } from "./templates.js";
-import type { AssertionResult, CompiledAssertion } from "./types.js";
+import { formatPath, type PathSeg } from "./expr.js";
+import type { AssertionOp, AssertionResult, CompiledAssertion } from "./types.js";
+
+export const SYMBOL: Partial<Record<AssertionOp, string>> = { equals: "==", "not-equals": "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
+
+const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
+
+function countText(path: string, count: unknown, where?: Record<string, unknown>): string {
+  const of = where ? `${path} where ${Object.entries(where).map(([k, v]) => `${k} == ${show(v)}`).join(" and ")}` : path;
+  if (typeof count === "number" || typeof count === "string") return `count(${of}) == ${show(count)}`;
+  const bounds = Object.entries(count as object).map(([op, v]) => `${SYMBOL[op as AssertionOp] ?? op} ${show(v)}`);
+  return `count(${of}) ${bounds.join(" and ")}`;
+}
+
+const SEVERITY_TEXT: Record<string, string> = { error: "of severity error", warning: "of severity warning or error", info: "of any severity" };
+
+export function assertionText(op: AssertionOp, path: PathSeg[], operand: unknown, where?: Record<string, unknown>, thatText?: string): string {
+  const p = formatPath(path) || "output";
+  if (op === "that") return thatText ?? "that";
+  if (op === "no-findings") return `${p}: no finding ${SEVERITY_TEXT[String(operand)]}`;
+  if (op === "count") return countText(p, operand, where);
+  if (op === "each") {
+    const of = where ? `${p} where ${Object.entries(where).map(([k, v]) => `${k} == ${show(v)}`).join(" and ")}` : p;
+    const tests = Object.entries(operand as object).map(([o, v]) => (o === "matches" ? `matches /${show(v)}/` : `${SYMBOL[o as AssertionOp]} ${show(v)}`));
+    return `each of ${of} ${tests.join(" and ")}`;
+  }
+  if (op === "exists") return operand ? `${p} exists` : `${p} is absent`;
+  if (op === "matches") return `${p} matches /${show(operand)}/`;
+  if (op === "contains") return `${p} contains ${show(operand)}`;
+  return `${p} ${SYMBOL[op]} ${show(operand)}`;
+}
+
 
 const RANK: Record<string, number> = { info: 0, warning: 1, error: 2 };
 const MAX_SHOWN = 300;
@@ -62,6 +93,7 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
   }
   const value = getPath(output, a.path);
   const operand = resolveDynamic(a.operand, ctx);
+  const where = a.where ? (resolveDynamic(a.where, ctx) as Record<string, unknown>) : undefined;
   const found = { actual: `found ${showValue(value)}` };
   switch (a.op) {
     case "equals":
@@ -80,7 +112,7 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
     case "count": {
       const items = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : undefined;
       if (!items) return { ok: false, actual: `found ${showValue(value)}, not a list` };
-      const n = a.where ? items.filter((x) => matchesWhere(x, a.where!)).length : items.length;
+      const n = where ? items.filter((x) => matchesWhere(x, where)).length : items.length;
       const ok =
         typeof operand === "number" || typeof operand === "string"
           ? n === Number(operand)
@@ -89,7 +121,7 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
     }
     case "each": {
       if (!Array.isArray(value)) return { ok: false, actual: `found ${showValue(value)}, not a list` };
-      const items = a.where ? value.filter((x) => matchesWhere(x, a.where!)) : value;
+      const items = where ? value.filter((x) => matchesWhere(x, where)) : value;
       const tests = Object.entries(operand as Record<string, unknown>);
       const i = items.findIndex((x) => !tests.every(([op, v]) => holds(op, x, v)));
       return i < 0 ? { ok: true } : { ok: false, actual: `item ${i} is ${showValue(items[i])}` };
@@ -104,10 +136,17 @@ function judge(a: CompiledAssertion, output: unknown, ctx: EvalContext): { ok: b
   }
 }
 
+/** The assertion as reports show it, with values from other steps filled in. */
+function shownText(a: CompiledAssertion, ctx: EvalContext): string {
+  if (a.message || a.op === "that" || !a.text.includes("${{")) return a.text;
+  const where = a.where ? (resolveDynamic(a.where, ctx) as Record<string, unknown>) : undefined;
+  return assertionText(a.op, a.path, resolveDynamic(a.operand, ctx), where);
+}
+
 export function checkAssertion(a: CompiledAssertion, output: unknown, ctx: EvalContext): AssertionResult {
   try {
     const r = judge(a, output, ctx);
-    return { text: a.text, ok: r.ok, ...(r.actual ? { actual: r.actual } : {}) };
+    return { text: shownText(a, ctx), ok: r.ok, ...(r.actual ? { actual: r.actual } : {}) };
   } catch (err) {
     return { text: a.text, ok: false, actual: `could not be judged: ${err instanceof Error ? err.message : String(err)}` };
   }

@@ -15,8 +15,10 @@ export interface CompiledAssertion {
   operand?: unknown;
   where?: Record<string, unknown>;
   that?: Expr;
-  /** How reports name it, e.g. "counts.masters equals 3". */
+  /** How reports name it, e.g. "counts.masters == 3". */
   text: string;
+  /** The author's own words for it (message:), shown instead of the generated text. */
+  message?: string;
   line: number;
 }
 

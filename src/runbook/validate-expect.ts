@@ -9,37 +9,9 @@ import { ExprSyntaxError, formatPath, parseCondition, parsePath, type PathSeg } 
 import { compatible, describeKinds, fieldsOf, kindOfValue, kindsOfType, PathError, toolSchemas, typeAt, type Kind, type StaticType } from "./json-type.js";
 import { OPERATORS, type AssertionFile } from "./schema.js";
 import { resolveStatic } from "./templates.js";
+import { assertionText, SYMBOL } from "./assertions.js";
 import type { AssertionOp, CompiledAssertion } from "./types.js";
 import type { StepEnv, StepProblem } from "./validate-step.js";
-
-const SYMBOL: Partial<Record<AssertionOp, string>> = { equals: "==", "not-equals": "!=", gt: ">", gte: ">=", lt: "<", lte: "<=" };
-
-const show = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
-
-function countText(path: string, count: unknown, where?: Record<string, unknown>): string {
-  const of = where ? `${path} where ${Object.entries(where).map(([k, v]) => `${k} == ${show(v)}`).join(" and ")}` : path;
-  if (typeof count === "number" || typeof count === "string") return `count(${of}) == ${show(count)}`;
-  const bounds = Object.entries(count as object).map(([op, v]) => `${SYMBOL[op as AssertionOp] ?? op} ${show(v)}`);
-  return `count(${of}) ${bounds.join(" and ")}`;
-}
-
-const SEVERITY_TEXT: Record<string, string> = { error: "of severity error", warning: "of severity warning or error", info: "of any severity" };
-
-export function assertionText(op: AssertionOp, path: PathSeg[], operand: unknown, where?: Record<string, unknown>, thatText?: string): string {
-  const p = formatPath(path) || "output";
-  if (op === "that") return thatText ?? "that";
-  if (op === "no-findings") return `${p}: no finding ${SEVERITY_TEXT[String(operand)]}`;
-  if (op === "count") return countText(p, operand, where);
-  if (op === "each") {
-    const of = where ? `${p} where ${Object.entries(where).map(([k, v]) => `${k} == ${show(v)}`).join(" and ")}` : p;
-    const tests = Object.entries(operand as object).map(([o, v]) => (o === "matches" ? `matches /${show(v)}/` : `${SYMBOL[o as AssertionOp]} ${show(v)}`));
-    return `each of ${of} ${tests.join(" and ")}`;
-  }
-  if (op === "exists") return operand ? `${p} exists` : `${p} is absent`;
-  if (op === "matches") return `${p} matches /${show(operand)}/`;
-  if (op === "contains") return `${p} contains ${show(operand)}`;
-  return `${p} ${SYMBOL[op]} ${show(operand)}`;
-}
 
 /** Problems with an operator's fit to the value at path, or undefined. */
 function fitProblem(op: AssertionOp, at: Set<Kind> | undefined, operand: Set<Kind> | undefined, p: string): string | undefined {
@@ -69,7 +41,7 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
     try {
       const e = parseCondition(a.that!);
       typeOfExpr(e, { ...env.scope, output });
-      return { op, path: [], that: e, text: a.message ?? a.that!.trim(), line: 0 };
+      return { op, path: [], that: e, text: a.message ?? a.that!.trim(), ...(a.message ? { message: a.message } : {}), line: 0 };
     } catch (err) {
       if (err instanceof ExprSyntaxError || err instanceof ExprProblem) return problem(at("that"), `that: ${a.that}: ${err.message}`);
       throw err;
@@ -96,7 +68,7 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
     try {
       new RegExp(String(operand));
     } catch {
-      return problem(at("matches"), `matches: ${show(operand)} is not a valid regular expression`);
+      return problem(at("matches"), `matches: ${String(operand)} is not a valid regular expression`);
     }
   }
   const fit = op === "count" || op === "each" || op === "exists" || op === "no-findings" ? fitProblem(op, kindsOfType(type), undefined, shown) : fitProblem(op, kindsOfType(type), operandKinds, shown);
@@ -112,6 +84,12 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
       if (bad) return problem(at("each", sub), bad);
     }
   }
+  let where = a.where;
+  if (where) {
+    const w = resolveStatic(where, env.scope, env.ctx);
+    if (w.problems.length) return problem(at("where", ...w.problems[0].path), w.problems[0].message);
+    where = w.value as Record<string, unknown>;
+  }
   if (a.where && type !== "any") {
     try {
       const item = typeAt(type.schema, [{ index: 0 }]);
@@ -126,7 +104,7 @@ function compileOne(a: AssertionFile, j: number, tool: AnyTool, env: StepEnv, ou
       if (typeof v !== "number" && !(typeof v === "string" && v.includes("${{"))) return problem(at("count", k), `count.${k} must be a number`);
     }
   }
-  return { op, path, operand, ...(a.where ? { where: a.where } : {}), text: a.message ?? assertionText(op, path, operand, a.where), line: 0 };
+  return { op, path, operand, ...(where ? { where } : {}), text: a.message ?? assertionText(op, path, operand, where), ...(a.message ? { message: a.message } : {}), line: 0 };
 }
 
 export function compileAssertions(list: AssertionFile[], tool: AnyTool, env: StepEnv, out: StepProblem[]): CompiledAssertion[] {

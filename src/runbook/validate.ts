@@ -127,7 +127,12 @@ export function recordingEnv(env: Record<string, string | undefined>, read: Map<
 
 export function validateRunbook(text: string, opts: ValidateOptions): Validation {
   const y = loadYaml(text);
-  if (y.syntaxErrors.length) return { ok: false, problems: y.syntaxErrors.map((e) => ({ line: e.line, column: e.column, message: `YAML: ${e.message}` })) };
+  // After the first YAML error the parser's further complaints mostly follow from it: show that one.
+  if (y.syntaxErrors.length) {
+    const [e] = y.syntaxErrors;
+    const more = y.syntaxErrors.length > 1 ? ` (the parser reports ${y.syntaxErrors.length - 1} more after it; fix this one first)` : "";
+    return { ok: false, problems: [{ line: e.line, column: e.column, message: `YAML: ${e.message}${more}` }] };
+  }
   const data = y.data;
   if (!data || typeof data !== "object" || Array.isArray(data)) return { ok: false, problems: [{ line: 1, column: 1, message: "a runbook is a YAML mapping with name: and steps:" }] };
   const parsed = runbookSchema.safeParse(data);
