@@ -20,7 +20,7 @@ const out = mkdtempSync(join(tmpdir(), "runbook-examples-"));
 const RUNBOOKS = new URL("../runbooks/", import.meta.url).pathname;
 
 /** Every example and the test that runs it; a new example without a test fails the first test. */
-const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml", "read-replicas.yaml", "sentinel-3-nodes.yaml"];
+const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml", "read-replicas.yaml", "reshard.yaml", "sentinel-3-nodes.yaml"];
 /** Partitions are iptables rules: root only (CI runs as root). */
 const ROOT = process.getuid?.() === 0;
 
@@ -173,5 +173,14 @@ cleanup:
     const status = report.steps.find((s) => s.key === "topology")!.output as { nodes: Array<{ role: string }> };
     expect(status.nodes.filter((n) => n.role === "replica")).toHaveLength(3);
     await labDown("rb-read-replicas");
+  }, 300_000);
+
+  it("reshard: slots move to one master and are rebalanced back; redis-cli --cluster check passes after", async () => {
+    const report = await runGreen("reshard.yaml", "--var", "slots=700");
+    expect(report.steps.find((s) => s.key === "reshard")!.output).toMatchObject({ ok: true, slotsMoved: 700 });
+    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
+    const judge = await redisCliClusterCheck(seed);
+    expect(judge.ok, judge.output).toBe(true);
+    await labDown("rb-reshard");
   }, 300_000);
 });
