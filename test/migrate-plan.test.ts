@@ -15,10 +15,10 @@ import { countSlots, SLOT_COUNT, splitSlots, type SlotRange } from "../src/redis
 
 const id = (c: string) => c.repeat(40);
 function master(c: string, port: number, slots: SlotRange[]): MapNode {
-  return { id: id(c), address: `127.0.0.1:${port}`, role: "master", slots, host: "127.0.0.1", busIp: "127.0.0.1", port };
+  return { id: id(c), address: `127.0.0.1:${port}`, role: "master", slots, host: "127.0.0.1", busIp: "127.0.0.1", port, busPort: port + 10000 };
 }
 function replica(c: string, port: number, of: string): MapNode {
-  return { id: id(c), address: `127.0.0.1:${port}`, role: "replica", slots: [], masterId: id(of), host: "127.0.0.1", busIp: "127.0.0.1", port };
+  return { id: id(c), address: `127.0.0.1:${port}`, role: "replica", slots: [], masterId: id(of), host: "127.0.0.1", busIp: "127.0.0.1", port, busPort: port + 10000 };
 }
 function mapOf(nodes: MapNode[]): ClusterMap {
   const owner = new Array<string>(SLOT_COUNT).fill("");

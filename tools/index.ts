@@ -20,11 +20,14 @@ import { runbookRun } from "./runbook/runbook-run.js";
 import { clusterReshard } from "./cluster/cluster-reshard.js";
 import { clusterRebalance } from "./cluster/cluster-rebalance.js";
 import { clusterFix } from "./cluster/cluster-fix.js";
+import { clusterAddNode } from "./cluster/cluster-add-node.js";
+import { clusterDelNode } from "./cluster/cluster-del-node.js";
+import { clusterFailover } from "./cluster/cluster-failover.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
   labImage, labKill, labStop, labStart, labRestart, labPause, labUnpause, labPartition, labHeal,
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
-  clusterReshard, clusterRebalance, clusterFix,
+  clusterReshard, clusterRebalance, clusterFix, clusterAddNode, clusterDelNode, clusterFailover,
 ];

@@ -46,6 +46,7 @@ export const clusterRebalance = defineTool({
         dryRun: input.dryRun,
         savedPlan,
         engine: { replace: input.replace, limits: { maxKeys: input.pipeline } },
+        path: input.path,
         weights,
         threshold: input.threshold,
         useEmptyMasters: input.useEmptyMasters,

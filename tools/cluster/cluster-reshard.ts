@@ -49,6 +49,7 @@ export const clusterReshard = defineTool({
         dryRun: input.dryRun,
         savedPlan,
         engine: { replace: input.replace, limits: { maxKeys: input.pipeline } },
+        path: input.path,
         from,
         to: input.to,
         slots: ranges ?? input.slots!,

@@ -25,6 +25,8 @@ export interface MapNode {
   /** The IP and port the cluster announces for it: what a peer (MIGRATE, MEET) connects to. */
   busIp: string;
   port: number;
+  /** Cluster bus port (MEET's third argument). */
+  busPort: number;
 }
 
 export interface ClusterMap {
@@ -46,6 +48,7 @@ function toNode(m: Member, view: ClusterView): MapNode {
     host: m.node?.ip ?? (e.host || parseAddress(m.address).host),
     busIp: e.host || m.node?.ip || parseAddress(m.address).host,
     port: e.port || parseAddress(m.address).port,
+    busPort: e.busPort || (e.port || parseAddress(m.address).port) + 10000,
   };
 }
 

@@ -5,7 +5,10 @@
  * plan), and unless it is a dry run: journal, protect masters the move empties, move,
  * put settings back, verify. Shared by reshard, rebalance and del-node --drain.
  */
-import { errorMessage, PilotError, VerificationFailedError } from "../../errors.js";
+import { errorMessage, PilotError, ValidationError, VerificationFailedError } from "../../errors.js";
+import { rangesToSlots } from "../../redis/slots.js";
+import { choosePath, detectNode } from "./atomic/detect.js";
+import { runAtomic } from "./atomic/run-atomic.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { NodePool } from "../../redis/connection.js";
 import type { OpContext } from "../progress.js";
@@ -42,6 +45,8 @@ export interface MigrationRequest extends ClusterTarget {
   journalDir: string;
   dryRun?: boolean;
   engine?: EngineOptions;
+  /** auto: the servers' atomic slot migration where every node involved has it, else key by key. @default "auto" */
+  path?: "auto" | "keys" | "atomic";
   /** Wait this long for the move to show on every node. @default 15000 */
   verifyTimeoutMs?: number;
 }
@@ -125,6 +130,9 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
       planned = await req.plan(snap, pool);
     }
     const moves = await withKeyCounts(pool, snap.map, planned.moves);
+    const involved = [...new Set(moves.flatMap((m) => [m.from, m.to]))].map((id) => snap.map.nodes.find((n) => n.id === id)!.address);
+    const choice = choosePath(await Promise.all(involved.map((a) => detectNode(pool, a))), req.path ?? "auto");
+    if (req.path === "atomic" && choice.atomic === "none") throw new ValidationError(`Atomic slot migration was asked for, but ${choice.reason.replace(/^key by key: /, "")}.`, "Use path auto or keys on these servers (Redis 8.4+ and Valkey 9+ have it).");
     const plan: MigrationPlan = {
       version: 1,
       kind: "migration",
@@ -134,8 +142,8 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
       request: req.request,
       masters: planMasters(snap.map),
       moves,
-      path: "keys",
-      pathReason: `key by key (CLUSTER SETSLOT + MIGRATE, pipelined)${basis}`,
+      path: choice.atomic === "valkey" ? "atomic-valkey" : choice.atomic === "redis" ? "atomic-redis" : "keys",
+      pathReason: `${choice.atomic === "none" ? `${choice.reason} (CLUSTER SETSLOT + MIGRATE, pipelined)` : choice.reason}${basis}`,
       warnings: [...(planned.warnings ?? [])],
     };
     const planMs = Date.now() - tp;
@@ -152,7 +160,10 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
     const protection = await protect(pool, emptiedMasters(snap.map, moves));
     if (protection.saved.size) await journal.recordRestore(restoreRecord(protection));
     try {
-      moved = await runMoves({ plan, map: snap.map, pool, migrateAuth: auth, options: req.engine, journal }, ctx);
+      moved =
+        choice.atomic === "none"
+          ? await runMoves({ plan, map: snap.map, pool, migrateAuth: auth, options: req.engine, journal }, ctx)
+          : { ...(await runAtomic({ kind: choice.atomic, moves, map: snap.map, pool, onMoveDone: (i, m) => journal.markDone(i, rangesToSlots(m.slots)) }, ctx)), bytes: 0, warnings: [] };
     } catch (err) {
       warnings.push(...(await unprotect(pool, protection)));
       await journal.finish(ctx.signal?.aborted ? "cancelled" : "failed", errorMessage(err));

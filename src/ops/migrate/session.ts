@@ -5,6 +5,7 @@
  * when every node answers, none is failing, all agree on the slot map and no slot is
  * open; disagreement right after a change (gossip still spreading) is waited out briefly.
  */
+import { checkCluster } from "../../checks/cluster-checks.js";
 import type { Finding } from "../../checks/finding.js";
 import { checkClusterState, checkMembershipAgreement, checkNodeFlags, checkUnreachable } from "../../checks/node-checks.js";
 import { checkOpenSlots, checkSlotAgreement, checkSlotCoverage } from "../../checks/slot-checks.js";
@@ -63,5 +64,19 @@ export async function stableSnapshot(pool: NodePool, target: ClusterTarget, wait
     }
     await sleep(50);
     snap = await readSnapshot(pool, target);
+  }
+}
+
+/**
+ * Re-reads until every cluster check passes (a new replica's first sync, a flag set while
+ * a node was busy, roles spreading by gossip) or the deadline; returns the last read and
+ * its findings, errors included when the deadline came first.
+ */
+export async function settledFindings(pool: NodePool, target: ClusterTarget, deadline: number, accept: (f: Finding) => boolean = () => false): Promise<{ view: ClusterView; findings: Finding[] }> {
+  for (;;) {
+    const { view } = await readSnapshot(pool, target);
+    const findings = checkCluster(view);
+    if (!findings.some((f) => f.severity === "error" && !accept(f)) || Date.now() >= deadline) return { view, findings: findings.filter((f) => !accept(f)) };
+    await sleep(50);
   }
 }

@@ -16,6 +16,7 @@ export const migrationInputFields = {
   plan: z.string().optional().describe("Apply the plan saved in this file, after checking the cluster still matches it."),
   replace: z.boolean().optional().describe("When a key exists on both sides with different values, keep the source's (default: stop and report)."),
   pipeline: z.number().int().min(1).max(100_000).optional().describe("Most keys per MIGRATE call (default 1000; batches are also cut at 16 MiB)."),
+  path: z.enum(["auto", "keys", "atomic"]).default("auto").describe("auto: the servers' atomic slot migration (Valkey 9+, Redis 8.4+) when every node involved has it, else key by key."),
 };
 
 export const migrationOutputSchema = z.object({

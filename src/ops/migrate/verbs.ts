@@ -19,6 +19,7 @@ export interface CommonMigration extends ClusterTarget {
   dryRun?: boolean;
   savedPlan?: MigrationPlan;
   engine?: EngineOptions;
+  path?: "auto" | "keys" | "atomic";
   verifyTimeoutMs?: number;
 }
 
