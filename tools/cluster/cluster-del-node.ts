@@ -6,10 +6,14 @@ import { confirmField, dryRunField, findingSchema, targetFields } from "../../sr
 import { defineTool } from "../../src/registry/tool.js";
 
 /** redis-cli's form `del-node HOST:PORT NODE_ID`: the id may come as the last positional argument. */
-function splitNodeArg(nodes: string[] | undefined, node: string | undefined): { nodes?: string[]; node: string } {
+function splitNodeArg(nodes: string[] | undefined, node: string | undefined): { nodes?: string[]; node?: string } {
   if (node) return { nodes, node };
   const last = nodes?.at(-1);
   if (nodes && nodes.length > 1 && last && !/:\d+$/.test(last)) return { nodes: nodes.slice(0, -1), node: last };
+  return { nodes };
+}
+
+function noNode(): never {
   throw new ValidationError("No node to remove was named.", "Name it with node (a node id, prefix or HOST:PORT), or on the command line after the entry node: del-node HOST:PORT NODE_ID.");
 }
 
@@ -66,6 +70,7 @@ export const clusterDelNode = defineTool({
   async handler(input, ctx) {
     const { nodes, node } = splitNodeArg(input.nodes, input.node);
     const t = await ctx.targets.resolve({ ...input, nodes }, { mutate: true });
+    if (!node) noNode();
     const r = await delNode(
       {
         addresses: t.addresses,
