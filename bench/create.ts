@@ -9,11 +9,17 @@
  * Both are measured from the moment the command is spawned, by an outside poller. By
  * default it polls from the first change to any node's nodes.conf (--observer passive);
  * --observer active polls from spawn.
- *   1st cmd   = the first SET-CONFIG-EPOCH any node logged (the tool's first round of commands)
+ *   1st cmd   = the first SET-CONFIG-EPOCH any node logged (the tool's first round of
+ *               commands): spawn to first command, the part start-up decides
+ *   cmd>ready = ready minus 1st cmd: the servers' part (0.5 s rejoin floor for us)
  *   last ok   = the last "Cluster state changed: ok" any node logged
  *
+ * When the environment sets NODE_EXTRA_CA_CERTS (which Node 20 parses at every start),
+ * redis-pilot is timed with it and without it. --compare BIN adds rows for another
+ * build's launcher (e.g. a worktree of an older commit), run in turn with this one.
+ *
  * Usage: npm run bench:create -- [--runs N] [--sizes 6,12] [--settle MS] [--only redis-pilot]
- *                                [--observer passive|active] [--poll MS]
+ *                                [--observer passive|active] [--poll MS] [--compare BIN]
  */
 import { spawn, execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, watch } from "node:fs";
@@ -21,6 +27,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
+import { envVariants } from "./node-env.js";
 
 const execFileP = promisify(execFile);
 const arg = (name: string, def: string) => {
@@ -33,8 +40,8 @@ const SETTLE_MS = Number(arg("settle", "3000"));
 const POLL_MS = Number(arg("poll", "5"));
 const OBSERVER = arg("observer", "passive");
 if (OBSERVER !== "passive" && OBSERVER !== "active") throw new Error("--observer is passive or active");
-// The command users run (package.json "bin"): for `cluster` it starts from the V8 startup snapshot.
-const BIN = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot");
+// The command users run (package.json "bin").
+const BIN = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot.cjs");
 
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-"));
 const { labUp, labDown } = await import("../src/lab/index.js");
@@ -91,7 +98,7 @@ function firstNodeChange(nodeDirs: string[], timeoutMs: number): Promise<void> {
   });
 }
 
-async function measure(cmd: string, args: string[], nodes: { address: string; dir: string }[], replicas: number): Promise<Omit<Sample, "firstCommandMs" | "lastOkMs"> & { spawnedAt: number }> {
+async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv, nodes: { address: string; dir: string }[], replicas: number): Promise<Omit<Sample, "firstCommandMs" | "lastOkMs"> & { spawnedAt: number }> {
   const addresses = nodes.map((n) => n.address);
   const clients = addresses.map((a) => new Redis({ host: a.split(":")[0], port: Number(a.split(":")[1]), lazyConnect: false }));
   await Promise.all(clients.map((c) => c.ping()));
@@ -101,7 +108,7 @@ async function measure(cmd: string, args: string[], nodes: { address: string; di
   const changed = OBSERVER === "passive" ? firstNodeChange(nodes.map((n) => n.dir), 10_000) : Promise.resolve();
   const t0 = performance.now();
   const spawnedAt = Date.now();
-  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"] });
+  const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "ignore"], env });
   let exitMs = -1;
   const exited = new Promise<void>((resolve) => child.on("exit", () => ((exitMs = performance.now() - t0), resolve())));
   await changed;
@@ -126,23 +133,33 @@ async function measure(cmd: string, args: string[], nodes: { address: string; di
   return { readyMs, convergedMs, exitMs, spawnedAt };
 }
 
-// One redis-pilot row: bin/redis-pilot sets NODE_EXTRA_CA_CERTS aside for `cluster` itself
-// (src/redis/extra-ca.ts), so that variable no longer changes its start-up.
+interface Row {
+  tool: string;
+  cmd: string;
+  args: (addresses: string[]) => string[];
+  env: NodeJS.ProcessEnv;
+}
+const pilotArgs = (addresses: string[]) => ["cluster", "create", ...addresses, "--replicas", "1", "--yes"];
+const COMPARE = arg("compare", "");
+const pilots = (label: string, bin: string): Row[] => envVariants().map((v) => ({ tool: `${label}${v.label}`, cmd: bin, args: pilotArgs, env: v.env }));
 // --only redis-pilot: skip redis-cli (and its ratios) for a quick run.
 const ONLY = arg("only", "");
-const TOOLS = ["redis-pilot", "redis-cli"].filter((t) => !ONLY || t.startsWith(ONLY));
+const ROWS: Row[] = [
+  ...pilots("redis-pilot", BIN),
+  ...(COMPARE ? pilots("compared", COMPARE) : []),
+  { tool: "redis-cli", cmd: redisCli, args: (a: string[]) => ["--cluster", "create", ...a, "--cluster-replicas", "1", "--cluster-yes"], env: process.env },
+].filter((r) => !ONLY || r.tool.startsWith(ONLY));
+const TOOLS = ROWS.map((r) => r.tool);
+if (COMPARE) console.log(`compared: ${COMPARE}`);
 
-async function run(tool: string, size: number, i: number): Promise<Sample> {
-  const name = `bench-${TOOLS.indexOf(tool)}-${size}-${i}`;
+async function run(row: Row, size: number, i: number): Promise<Sample> {
+  const name = `bench-${ROWS.indexOf(row)}-${size}-${i}`;
   const lab = await labUp({ name, nodes: size, nodeTimeoutMs: 15000 });
   const nodes = lab.nodes.map((n) => ({ address: `${n.host}:${n.port}`, dir: n.dir }));
   const addresses = nodes.map((n) => n.address);
   try {
     await sleep(SETTLE_MS);
-    const m =
-      tool === "redis-cli"
-        ? await measure(redisCli, ["--cluster", "create", ...addresses, "--cluster-replicas", "1", "--cluster-yes"], nodes, size / 2)
-        : await measure(BIN, ["cluster", "create", ...addresses, "--replicas", "1", "--yes"], nodes, size / 2);
+    const m = await measure(row.cmd, row.args(addresses), row.env, nodes, size / 2);
     return { ...m, ...fromLogs(nodes.map((n) => n.dir), m.spawnedAt) };
   } finally {
     await labDown(name);
@@ -155,18 +172,19 @@ const fmt = (ms: number) => (ms < 0 ? "n/a" : `${(ms / 1000).toFixed(3)} s`).pad
 console.log(`cluster create, ${RUNS} run(s) each, median; nodes started ${SETTLE_MS} ms before timing; node-timeout 15000; ${OBSERVER} observer, polls every ${POLL_MS} ms`);
 const WIDTH = Math.max(...TOOLS.map((t) => t.length)) + 8;
 console.log(
-  `${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}${"1st cmd".padStart(10)}${"last ok".padStart(10)}   runs (ready/converged)`,
+  `${"nodes".padEnd(6)}${"tool".padEnd(WIDTH)}${"ready".padStart(9)}${"converged".padStart(11)}${"exit".padStart(9)}${"1st cmd".padStart(10)}${"cmd>ready".padStart(10)}${"last ok".padStart(10)}   runs (ready/converged)`,
 );
 try {
   for (const size of SIZES) {
     const results: Record<string, Sample[]> = Object.fromEntries(TOOLS.map((t) => [t, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (const tool of TOOLS) results[tool].push(await run(tool, size, i));
+      for (const row of ROWS) results[row.tool].push(await run(row, size, i));
     }
     const med = (tool: string, k: keyof Sample) => median(results[tool].map((s) => s[k]));
     for (const tool of TOOLS) {
       const runs = results[tool].map((s) => `${(s.readyMs / 1000).toFixed(2)}/${(s.convergedMs / 1000).toFixed(2)}`).join(" ");
-      const logs = `${fmt(med(tool, "firstCommandMs")).padStart(10)}${fmt(med(tool, "lastOkMs")).padStart(10)}`;
+      const toReady = median(results[tool].map((s) => s.readyMs - s.firstCommandMs));
+      const logs = `${fmt(med(tool, "firstCommandMs")).padStart(10)}${fmt(toReady).padStart(10)}${fmt(med(tool, "lastOkMs")).padStart(10)}`;
       console.log(`${String(size).padEnd(6)}${tool.padEnd(WIDTH)}${fmt(med(tool, "readyMs"))}  ${fmt(med(tool, "convergedMs"))}${fmt(med(tool, "exitMs"))}${logs}   ${runs}`);
     }
     for (const tool of TOOLS.filter((t) => t !== "redis-cli" && results["redis-cli"])) {

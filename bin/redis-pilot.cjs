@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// redis-pilot's launcher. It runs the bundled CLI (dist/bin/redis-pilot.bundle.cjs)
-// through vm.Script with V8's code cache, so a run deserializes compiled code instead of
-// parsing about a megabyte of JavaScript. That takes `cluster --help` from about 140 ms
-// to about 90 ms on a 2-core machine. It matters because Node start-up comes before the
-// first command that `cluster create` sends, and the MCP cold start pays it too.
-// A missing or rejected cache (another Node version, other V8 flags) is rebuilt at exit,
-// written atomically. If the cache cannot be written, the next run just parses again.
+// redis-pilot's launcher (package.json "bin"), the same from a checkout and from an
+// installed package. It runs the bundled CLI (dist/bin/redis-pilot.bundle.cjs) through
+// vm.Script with V8's code cache, so a run deserializes compiled code instead of parsing
+// about a megabyte of JavaScript (docs/cluster-create.md, "Start-up", has the numbers).
+// It matters because Node start-up comes before the first command that `cluster create`
+// sends, and the MCP cold start pays it too.
+// A missing or rejected cache (first run, another Node version, other V8 flags) is
+// written at exit, atomically. If it cannot be written (a read-only install), the next
+// run just parses again.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");

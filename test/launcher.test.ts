@@ -1,43 +1,57 @@
 /**
- * bin/redis-pilot, the package's bin: which verbs start from the startup snapshot, the
- * fallback to the bundle when the blob does not fit the node on PATH, and that a run
- * from the snapshot reads its environment at run time, not at build time.
+ * bin/redis-pilot.cjs, the package's one launcher: every verb runs from the bundle, the
+ * environment is read at run time, and V8's code cache is written by the first run,
+ * replaced when rejected, and never needed. Cache tests run a copy of the launcher and
+ * bundle in a scratch folder, so they never touch the dist/ other tests run.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { runBin } from "./helpers/cli.js";
+import { runBin, type BinRun } from "./helpers/cli.js";
 
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runBin(args, env);
 
 const scratch = mkdtempSync(join(tmpdir(), "redis-pilot-launcher-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("bin/redis-pilot", () => {
-  it("has a snapshot: npm run build made one for this node", () => {
-    expect(existsSync(new URL("../dist/bin/redis-pilot.blob", import.meta.url))).toBe(true);
-  });
+/** A copy of the launcher and the bundle (no code cache) in its own folder. */
+function copyOfPackage(name: string): { bin: string; cache: string } {
+  const root = join(scratch, name);
+  mkdirSync(join(root, "bin"), { recursive: true });
+  mkdirSync(join(root, "dist", "bin"), { recursive: true });
+  copyFileSync(fileURLToPath(new URL("../bin/redis-pilot.cjs", import.meta.url)), join(root, "bin", "redis-pilot.cjs"));
+  const bundle = join(root, "dist", "bin", "redis-pilot.bundle.cjs");
+  copyFileSync(fileURLToPath(new URL("../dist/bin/redis-pilot.bundle.cjs", import.meta.url)), bundle);
+  return { bin: join(root, "bin", "redis-pilot.cjs"), cache: `${bundle}.v8cache` };
+}
 
+function runFile(bin: string, args: string[]): Promise<BinRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout: 30_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe("bin/redis-pilot.cjs", () => {
   it.each([
-    [["cluster", "--help"], "snapshot", /create \[options\]/],
-    [["lab", "--help"], "snapshot", /up \[options\]/],
-    [["--version"], "bundle", /^0\.1\.0$/m],
-    [["mcp", "--help"], "bundle", /--http/],
-  ])("%j runs from the %s", async (args, how, out) => {
+    [["cluster", "--help"], /create \[options\]/],
+    [["lab", "--help"], /up \[options\]/],
+    [["--version"], /^0\.1\.0$/m],
+    [["mcp", "--help"], /--http/],
+  ])("%j", async (args, out) => {
     const r = await run(args);
-    expect(r.stderr).toContain(`redis-pilot: ${how}`);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(out);
   });
 
-  it("reads the environment at run time: each run's REDIS_PILOT_HOME, not the build's", async () => {
+  it("reads the environment at run time: each run's REDIS_PILOT_HOME", async () => {
     const [a, b] = [join(scratch, "home-a"), join(scratch, "home-b")];
     const up = await run(["lab", "up", "--name", "runtime-env", "--nodes", "1", "--no-cluster", "--json"], { REDIS_PILOT_HOME: a });
-    expect(up.stderr).toContain("redis-pilot: snapshot");
-    expect(up.code).toBe(0);
+    expect(up.code, up.stderr).toBe(0);
     try {
-      const names = async (home: string) => JSON.parse((await run(["lab", "ls", "--json"], { REDIS_PILOT_HOME: home })).stdout).labs.map((l: { name: string }) => l.name);
+      const names = async (home: string) => JSON.parse((await run(["lab", "list", "--json"], { REDIS_PILOT_HOME: home })).stdout).labs.map((l: { name: string }) => l.name);
       expect(await names(a)).toEqual(["runtime-env"]);
       expect(await names(b)).toEqual([]);
     } finally {
@@ -45,41 +59,36 @@ describe("bin/redis-pilot", () => {
     }
   });
 
-  it("turns ioredis's debug output on from DEBUG of the run (it is read when ioredis loads, at build time)", async () => {
+  it("turns ioredis's debug output on from DEBUG", async () => {
     const quiet = await run(["cluster", "info", "127.0.0.1:1"]);
     const loud = await run(["cluster", "info", "127.0.0.1:1"], { DEBUG: "ioredis:redis" });
     expect(quiet.stderr).not.toContain("ioredis:redis");
-    expect(loud.stderr).toContain("redis-pilot: snapshot");
     expect(loud.stderr).toMatch(/ioredis:redis status\[127\.0\.0\.1:1\]/);
   });
 
-  it("runs the bundle when the node on PATH is not the one that built the blob", async () => {
-    // Another file named node (a wrapper around the same binary) stands for another Node install.
-    const dir = join(scratch, "other-node");
-    mkdirSync(dir);
-    writeFileSync(join(dir, "node"), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
-    chmodSync(join(dir, "node"), 0o755);
-    const r = await run(["cluster", "--help"], { PATH: `${dir}:${process.env.PATH}` });
-    expect(r.stderr).toContain("redis-pilot: bundle");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/create \[options\]/);
-  });
-
-  it("runs the bundle when NODE_OPTIONS is set: V8 flags other than the build's make a blob fail to load", async () => {
+  it("runs with NODE_OPTIONS set (other V8 flags only make it rebuild its code cache)", async () => {
     const r = await run(["cluster", "--help"], { NODE_OPTIONS: "--max-old-space-size=512" });
-    expect(r.stderr).toContain("redis-pilot: bundle");
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/create \[options\]/);
   });
 
-  it("moves NODE_EXTRA_CA_CERTS aside for snapshot verbs and leaves it for the rest", async () => {
-    // A file that is not there: Node warns about it when it starts; the snapshot run never reads it.
-    const bad = join(scratch, "no-such-ca.pem");
-    const fast = await run(["cluster", "--help"], { NODE_EXTRA_CA_CERTS: bad });
-    expect(fast.code).toBe(0);
-    expect(fast.stderr).not.toMatch(/extra certs/i);
-    const slow = await run(["--version"], { NODE_EXTRA_CA_CERTS: bad });
-    expect(slow.code).toBe(0);
-    expect(slow.stderr).toMatch(/extra certs/i);
+  it("writes its code cache on the first run, and replaces one it cannot use", async () => {
+    const { bin, cache } = copyOfPackage("cache");
+    expect(existsSync(cache)).toBe(false);
+    expect((await runFile(bin, ["--version"])).code).toBe(0);
+    expect(statSync(cache).size).toBeGreaterThan(1000);
+    writeFileSync(cache, "not a code cache");
+    const r = await runFile(bin, ["cluster", "--help"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/create \[options\]/);
+    expect(readFileSync(cache, "utf8")).not.toBe("not a code cache");
+  });
+
+  it("says how to build when the bundle is missing", async () => {
+    const { bin } = copyOfPackage("unbuilt");
+    rmSync(join(scratch, "unbuilt", "dist"), { recursive: true });
+    const r = await runFile(bin, ["--help"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("error: redis-pilot is not built. Run 'npm run build' (or 'npm start') in its checkout first.\n");
   });
 });

@@ -9,7 +9,6 @@ import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors
 import { formatAddress, parseAddress } from "./address.js";
 import { format } from "node:util";
 import { redactText } from "../secrets.js";
-import { withDeferredExtraCa } from "./extra-ca.js";
 import { isNodeAccess, uniformAccess, type NodeAccess } from "./node-access.js";
 
 export interface ConnectionOptions {
@@ -55,8 +54,7 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
 
 /**
  * The ioredis client class, loaded on first use, not at start-up: evaluating ioredis
- * costs 40-50 ms, and `redis-pilot mcp` must answer tools/list fast. The startup
- * snapshot (src/cli/snapshot.ts) calls this at build time instead.
+ * costs 40-50 ms, and `redis-pilot mcp` must answer tools/list fast.
  */
 export async function loadRedisClient(): Promise<typeof Redis> {
   const [mod, debug] = await Promise.all([import("ioredis"), import("debug")]);
@@ -85,7 +83,7 @@ export async function connect(address: string, opts: ConnectionOptions = {}, how
     port,
     username: opts.username,
     password: opts.password,
-    tls: withDeferredExtraCa(opts.tls),
+    tls: opts.tls,
     lazyConnect: true,
     connectTimeout: opts.connectTimeoutMs ?? 2000,
     commandTimeout: opts.commandTimeoutMs ?? 5000,
