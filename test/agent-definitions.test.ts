@@ -61,7 +61,7 @@ describe("skills", () => {
 });
 
 describe("model tool definitions", () => {
-  const defs = modelToolDefinitions(allTools);
+  const defs = modelToolDefinitions([...allTools]);
 
   it("one per registry tool, object schemas, no confirm argument", () => {
     expect(defs.map((d) => d.name)).toEqual(allTools.map((t) => t.name));

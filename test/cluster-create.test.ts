@@ -1,6 +1,6 @@
 // cluster create on real redis-server processes: refusals change nothing (compared
 // before/after), and built clusters pass our checks and redis-cli --cluster check.
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { uniformAccess } from "../src/redis/node-access.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
-import { childEnv, httpClient, startHttpServer, stopHttpServers, textOf, type HttpSession } from "./helpers/mcp-client.js";
+import { childEnv, httpClient, startHttpServer, stopHttpServers, textOf, resourceText, type HttpSession } from "./helpers/mcp-client.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 
 useTempLabHome();
@@ -90,7 +90,7 @@ describe("a lab cluster over Streamable HTTP", () => {
     expect((await c.client.listResources()).resources.map((r) => r.uri)).toContain(uri);
     const read = await c.client.readResource({ uri });
     expect(read.contents[0].mimeType).toBe("application/json");
-    const shape = JSON.parse(read.contents[0].text as string) as { source: unknown; shards: { slotCount: number; replicas: unknown[] }[] };
+    const shape = JSON.parse(resourceText(read.contents[0])) as { source: unknown; shards: { slotCount: number; replicas: unknown[] }[] };
     expect(shape.source).toEqual({ kind: "lab", name: LAB });
     expect(shape.shards.map((s) => s.replicas.length)).toEqual([1, 1, 1]);
     expect(shape.shards.reduce((n, s) => n + s.slotCount, 0)).toBe(16384);

@@ -31,7 +31,7 @@ describe("SessionTable", () => {
   });
 
   it("expires only the idle ones and returns them for closing", () => {
-    const t = new SessionTable(4, 100);
+    const t = new SessionTable<ReturnType<typeof closable>>(4, 100);
     t.add("old", closable("old"), 0);
     t.add("new", closable("new"), 90);
     expect(t.expire(120).map((s) => s.name)).toEqual(["old"]);

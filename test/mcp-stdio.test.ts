@@ -10,7 +10,7 @@ import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTempLabHome } from "./helpers/env.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
-import { CLI, childEnv, stdioClient, textOf, type StdioSession } from "./helpers/mcp-client.js";
+import { CLI, childEnv, stdioClient, textOf, resourceText, type StdioSession } from "./helpers/mcp-client.js";
 import { allTools } from "../tools/index.js";
 
 useTempLabHome();
@@ -71,18 +71,18 @@ describe("redis-pilot mcp over stdio", () => {
     expect(uris).toEqual(expect.arrayContaining([`redis-pilot://lab/${LAB}/topology.json`, `redis-pilot://lab/${LAB}/topology.mmd`, `redis-pilot://node/${nodes[0]}/info`]));
 
     const json = await s.client.readResource({ uri: `redis-pilot://lab/${LAB}/topology.json` });
-    const shape = JSON.parse(json.contents[0].text as string) as { shards: { slotCount: number; replicas: unknown[] }[]; nodes: unknown[] };
+    const shape = JSON.parse(resourceText(json.contents[0])) as { shards: { slotCount: number; replicas: unknown[] }[]; nodes: unknown[] };
     expect(shape.shards.map((x) => x.replicas.length)).toEqual([1, 1, 1]);
     expect(shape.shards.reduce((n, x) => n + x.slotCount, 0)).toBe(16384);
     expect(shape.nodes).toHaveLength(6);
 
     const mmd = await s.client.readResource({ uri: `redis-pilot://lab/${LAB}/topology.mmd` });
     expect(mmd.contents[0].mimeType).toBe("text/vnd.mermaid");
-    expect(mmd.contents[0].text).toMatch(/^flowchart TB\n/);
-    expect((mmd.contents[0].text as string).match(/-->\|replica of\|/g)).toHaveLength(3);
+    expect(resourceText(mmd.contents[0])).toMatch(/^flowchart TB\n/);
+    expect(resourceText(mmd.contents[0]).match(/-->\|replica of\|/g)).toHaveLength(3);
 
     const info = await s.client.readResource({ uri: `redis-pilot://node/${nodes[0]}/info` });
-    expect(info.contents[0].text).toMatch(/redis_version:7\./);
+    expect(resourceText(info.contents[0])).toMatch(/redis_version:7\./);
   });
 
   it("fails a resource read with one actionable sentence", async () => {
@@ -117,7 +117,7 @@ describe("redis-pilot mcp over stdio", () => {
       const check = await other.client.callTool({ name: "cluster_check", arguments: { target: "prod" } });
       expect(check.structuredContent).toMatchObject({ ok: true, counts: { nodes: 6 } });
       const topology = await other.client.readResource({ uri: "redis-pilot://target/prod/topology.json" });
-      expect(JSON.parse(topology.contents[0].text as string)).toMatchObject({ source: { kind: "target", name: "prod" }, shards: [{}, {}, {}] });
+      expect(JSON.parse(resourceText(topology.contents[0]))).toMatchObject({ source: { kind: "target", name: "prod" }, shards: [{}, {}, {}] });
       const create = await other.client.callTool({ name: "cluster_create", arguments: { target: "prod", replicas: 1 } });
       expect(create.isError).toBe(true);
       expect(textOf(create)).toMatch(/^\S+ is read-only here: .*target 'prod' does not allow mutations\. /);

@@ -48,7 +48,7 @@ function stderrWatcher(stream: NodeJS.ReadableStream | null | undefined): Pick<S
 
 export async function stdioClient(mcpArgs: string[] = [], options: ClientOptions = {}): Promise<StdioSession> {
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp", ...mcpArgs], env: childEnv(), stderr: "pipe" });
-  const watcher = stderrWatcher(transport.stderr);
+  const watcher = stderrWatcher(transport.stderr as NodeJS.ReadableStream | null);
   const client = new Client({ name: "redis-pilot-test", version: "1" }, options);
   await client.connect(transport);
   return { client, ...watcher };
@@ -58,6 +58,11 @@ export async function stdioClient(mcpArgs: string[] = [], options: ClientOptions
 export function textOf(result: unknown): string {
   const first = (result as CallToolResult).content[0];
   return first?.type === "text" ? first.text : "";
+}
+
+/** The text of one resources/read content ("" for a binary one). */
+export function resourceText(content: { text: string } | { blob: string }): string {
+  return "text" in content ? content.text : "";
 }
 
 export interface HttpServer {
