@@ -3,8 +3,12 @@ import { redactText } from "./secrets.js";
 /**
  * Errors a user can act on. Each carries one sentence saying what is wrong and one
  * saying what to do next; front ends render them with `renderError` and never show
- * a stack trace for these. Anything that is not a PilotError is a bug.
+ * a stack trace for these. Anything that is not a PilotError is a bug. A tool or an
+ * argument named in a message is a reference (src/registry/words.ts), which each front
+ * end says in its own words.
  */
+import { againRef, callRef, speak, toolRef, type Words } from "./registry/words.js";
+
 export class PilotError extends Error {
   readonly code: string;
   readonly next: string;
@@ -82,13 +86,13 @@ export class LabStateBrokenError extends PilotError {
 
 export class LabNotFoundError extends PilotError {
   constructor(readonly lab: string) {
-    super("lab_not_found", `No lab named '${lab}' is running.`, "List the labs (lab_list, or 'redis-pilot lab ls') or start one (lab_up, or 'redis-pilot lab up').");
+    super("lab_not_found", `No lab named '${lab}' is running.`, `List the labs with ${toolRef("lab_list")}, or start one with ${toolRef("lab_up")}.`);
   }
 }
 
 export class LabExistsError extends PilotError {
   constructor(readonly lab: string) {
-    super("lab_exists", `A lab named '${lab}' already exists.`, `Stop it with 'redis-pilot lab down ${lab}', or pick another name.`);
+    super("lab_exists", `A lab named '${lab}' already exists.`, `Stop it with ${callRef("lab_down", { name: lab })}, or pick another name.`);
   }
 }
 
@@ -117,27 +121,26 @@ export class MutationNotAllowedError extends PilotError {
 }
 
 export class ConfirmationRequiredError extends PilotError {
-  /** `how` names the front end's way to confirm (MCP and runbooks: confirm: true; the CLI: --yes). */
-  constructor(tool: string, how = `call ${tool} again with confirm: true`) {
-    super("confirmation_required", `${tool} is destructive and was not confirmed.`, `Review the plan, then ${how}.`);
+  constructor(tool: string) {
+    super("confirmation_required", `${toolRef(tool)} is destructive and was not confirmed.`, `Review the plan, then ${againRef(tool, { confirm: "true" })}.`);
   }
 }
 
 /** The op ran but re-reading the servers did not prove its postcondition. */
 export class VerificationFailedError extends PilotError {
   constructor(message: string, readonly findings: unknown[]) {
-    super("verification_failed", message, "Run cluster_check to see every finding, fix what it names, and retry.", findings);
+    super("verification_failed", message, `Run ${toolRef("cluster_check")} to see every finding, fix what it names, and retry.`, findings);
   }
 }
 
 export class TimeoutError extends PilotError {
   constructor(what: string, ms: number) {
-    super("timeout", `${what} did not happen within ${ms} ms.`, "Check the nodes with cluster_check; raise the timeout if the servers are slow.");
+    super("timeout", `${what} did not happen within ${ms} ms.`, `Check the nodes with ${toolRef("cluster_check")}; raise the timeout if the servers are slow.`);
   }
 }
 
 export class CancelledError extends PilotError {
-  constructor(message = "The operation was cancelled.", next = "Check the servers with cluster_check before retrying.") {
+  constructor(message = "The operation was cancelled.", next = `Check the servers with ${toolRef("cluster_check")} before retrying.`) {
     super("cancelled", message, next);
   }
 }
@@ -155,7 +158,7 @@ export function internalMessage(err: unknown): string {
 
 export const REPORT_BUG = "This is a bug in redis-pilot; please report it with the command or call you ran.";
 
-/** One sentence plus the next step, for humans. */
-export function renderError(err: unknown): string {
-  return redactText(err instanceof PilotError ? `${err.message} ${err.next}` : `${internalMessage(err)} ${REPORT_BUG}`);
+/** One sentence plus the next step, for humans, in the words of the front end that shows it. */
+export function renderError(err: unknown, words?: Words): string {
+  return redactText(err instanceof PilotError ? speak(`${err.message} ${err.next}`, words) : `${internalMessage(err)} ${REPORT_BUG}`);
 }

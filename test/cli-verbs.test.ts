@@ -132,7 +132,15 @@ describe("a tool defined in no CLI file", () => {
   it("refuses --lab together with HOST:PORT: two ways of naming the nodes", async () => {
     const r = await run("--lab", "x", "127.0.0.1:7000");
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: Name exactly one of/);
+    expect(r.stderr).toBe("error: Both --lab and HOST:PORT arguments name the servers; name them one way. Give --lab NAME or HOST:PORT arguments, not both.\n");
+  });
+
+  it("says the resolver's refusal in the CLI's words", async () => {
+    vi.spyOn(process.stderr, "write").mockImplementation((s) => ((out.stderr += String(s)), true));
+    await runProgram(programWith(allTools), ["node", "redis-pilot", "cluster", "check"]);
+    vi.restoreAllMocks();
+    expect(out.stderr).toBe("error: Name exactly one of --lab, --target or HOST:PORT arguments. Pass --lab NAME, --target NAME, or HOST:PORT arguments.\n");
+    expect(process.exitCode).toBe(1);
   });
 
   it("refuses an unset --secret-env variable", async () => {

@@ -11,6 +11,7 @@ import { createDeps } from "../src/mcp/deps.js";
 import { checkToolsets } from "../src/mcp/serve.js";
 import { createMcpServer } from "../src/mcp/server.js";
 import { describeIssues, issuePath } from "../src/registry/input-issue.js";
+import { cliWords } from "../src/cli/words.js";
 import { invokeTool } from "../src/registry/invoke.js";
 import { createResolver } from "../src/targets/resolver.js";
 import { allTools } from "../tools/index.js";
@@ -71,8 +72,8 @@ describe("errors a client reads", () => {
     const noTool = defineTool({ ...base, name: "lab_noop", handler: async () => ({ count: 0 }) }) as unknown as AnyTool;
     const mcp = await invokeTool(noTool, {}, { ctx });
     expect(mcp.ok ? "" : mcp.summary).toBe("lab_noop is destructive and was not confirmed. Review the plan, then call lab_noop again with confirm: true.");
-    const cli = await invokeTool(noTool, {}, { ctx, confirmHint: () => "rerun with --yes" });
-    expect(cli.ok ? "" : cli.summary).toBe("lab_noop is destructive and was not confirmed. Review the plan, then rerun with --yes.");
+    const cli = await invokeTool(noTool, {}, { ctx, words: cliWords([noTool]) });
+    expect(cli.ok ? "" : cli.summary).toBe("'redis-pilot lab noop' is destructive and was not confirmed. Review the plan, then run the command again with --yes.");
   });
 });
 

@@ -4,6 +4,7 @@ import type { Finding } from "./finding.js";
 import { clusterMembers, entryAddress, type Member } from "../topology/members.js";
 import { listNames, nameOf } from "./names.js";
 import { shortRanges } from "./slot-checks.js";
+import { toolRef } from "../registry/words.js";
 
 export function checkUnreachable(view: ClusterView): Finding[] {
   return view.unreachable.map((u) => ({
@@ -21,7 +22,7 @@ const FLAG_FINDINGS: { flag: NodeFlag; code: string; severity: Finding["severity
     code: "node_failed",
     severity: "error",
     what: "marked failed (fail)",
-    next: "Bring the node back or replace it; if it was a master, check that a replica took over its slots (cluster_info); CLUSTER FORGET it on every node if it is gone for good.",
+    next: `Bring the node back or replace it; if it was a master, check that a replica took over its slots (${toolRef("cluster_info")}); CLUSTER FORGET it on every node if it is gone for good.`,
   },
   {
     flag: "fail?",
@@ -121,7 +122,7 @@ export function checkMembershipAgreement(view: ClusterView): Finding[] {
       severity: "error",
       code: "role_disagreement",
       message: `Nodes disagree on the role of ${nameOf(members, m.id)}: ${claims.join("; ")}.`,
-      next: "Usually gone within seconds after a failover or CLUSTER REPLICATE; if it stays, compare config epochs (cluster_info).",
+      next: `Usually gone within seconds after a failover or CLUSTER REPLICATE; if it stays, compare config epochs (${toolRef("cluster_info")}).`,
       node: m.address,
     });
   }
@@ -164,7 +165,7 @@ export function checkNodeCount(view: ClusterView, expected: number | undefined):
       severity: "error",
       code: "node_count_mismatch",
       message: `The cluster has ${n} nodes; ${expected} were expected.`,
-      next: n < expected ? "CLUSTER MEET the missing nodes (or check the expected count)." : "Find the extra nodes with cluster_info; CLUSTER FORGET them if they do not belong.",
+      next: n < expected ? "CLUSTER MEET the missing nodes (or check the expected count)." : `Find the extra nodes with ${toolRef("cluster_info")}; CLUSTER FORGET them if they do not belong.`,
     },
   ];
 }

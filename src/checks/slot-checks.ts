@@ -4,6 +4,7 @@ import type { ClusterView, NodeView } from "../topology/types.js";
 import type { Finding } from "./finding.js";
 import { clusterMembers } from "../topology/members.js";
 import { listNames, nameOf } from "./names.js";
+import { toolRef } from "../registry/words.js";
 
 /** At most `max` ranges, so a scattered set still prints as one line. */
 export function shortRanges(ranges: SlotRange[], max = 8): string {
@@ -80,7 +81,7 @@ export function checkSlotAgreement(view: ClusterView, maxFindings = 5): Finding[
       severity: "error",
       code: "slot_map_disagreement",
       message: `Nodes disagree on the owner of ${slots.length === 1 ? "slot" : `${slots.length} slots`} ${shortRanges(slotsToRanges(slots))}: ${claims.join("; ")}.`,
-      next: "Usually gone within seconds as gossip spreads a change; if it stays, compare config epochs (cluster_info) and fix the stale node with CLUSTER SETSLOT or redis-cli --cluster fix.",
+      next: `Usually gone within seconds as gossip spreads a change; if it stays, compare config epochs (${toolRef("cluster_info")}) and fix the stale node with CLUSTER SETSLOT or redis-cli --cluster fix.`,
       node: view.nodes[0].address,
     };
   });

@@ -7,6 +7,7 @@
  */
 import { Command } from "commander";
 import { renderError } from "../errors.js";
+import { cliWords } from "./words.js";
 
 type Register = (program: Command) => void;
 type Load = () => Promise<{ register: Register }>;
@@ -28,7 +29,7 @@ export async function runProgram(program: Command, argv: string[], register: () 
     await register();
     await program.parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`error: ${renderError(err)}\n`);
+    process.stderr.write(`error: ${renderError(err, cliWords())}\n`);
     process.exitCode = 1;
   }
 }

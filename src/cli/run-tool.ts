@@ -1,16 +1,19 @@
 /**
  * Runs one registry tool for a CLI verb: operator mode (the user typed the addresses),
  * --dry-run, --yes / TTY prompt for destructive tools, --json for structured output,
- * progress lines on stderr, exit code non-zero on failure or failed checks.
+ * progress lines on stderr, messages in the CLI's words, SIGINT/SIGTERM/SIGHUP as a
+ * cancel (signals.ts), exit code non-zero on failure, failed checks or a signal.
  */
 import { createInterface } from "node:readline/promises";
-import { invokeTool } from "../registry/invoke.js";
+import { invokeTool, type InvokeResult } from "../registry/invoke.js";
 import type { AnyTool } from "../registry/tool.js";
 import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
 import type { ProgressEvent } from "../ops/progress.js";
 import type { Finding } from "../checks/finding.js";
 import type { ConnectionOptions } from "../redis/connection.js";
+import { signalExitCode, untilStopped } from "./signals.js";
+import { cliWords } from "./words.js";
 
 export interface CliRunOptions {
   json?: boolean;
@@ -23,6 +26,8 @@ export interface CliRunOptions {
   quiet?: boolean;
   /** Credentials for bare HOST:PORT nodes (-a / REDISCLI_AUTH, --user, --tls); never printed. */
   connection?: ConnectionOptions;
+  /** The registry's tools, so messages name other tools' verbs and flags as typed. */
+  tools?: readonly AnyTool[];
 }
 
 function progressLine(e: ProgressEvent): string {
@@ -46,32 +51,43 @@ export async function askTty(question: string): Promise<boolean> {
   }
 }
 
+/** Prints a refused or declined confirmation: the plan, and that nothing was changed. */
+function notConfirmed(tool: AnyTool, result: Extract<InvokeResult, { ok: false }>, opts: CliRunOptions, asked: boolean): void {
+  if (!asked && result.plan && !opts.json) {
+    const plan = tool.output.safeParse(result.plan).success ? (opts.render ?? tool.summarize)(result.plan) : JSON.stringify(result.plan, null, 2);
+    process.stdout.write(`${plan}\n`);
+  }
+  process.stderr.write(asked ? "Not confirmed: nothing was changed.\n" : `Nothing was changed: ${result.summary}\n`);
+}
+
 export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
-  try {
-    const result = await invokeTool(tool, opts.yes ? { ...args, confirm: true } : args, {
+  let asked = false;
+  const ask = async (question: string) => {
+    asked = process.stdin.isTTY === true;
+    return askTty(question);
+  };
+  const { value: result, stoppedBy } = await untilStopped((signal) =>
+    invokeTool(tool, opts.yes ? { ...args, confirm: true } : args, {
       ctx: {
         progress: (e) => {
           if (!opts.json && !opts.quiet) process.stderr.write(progressLine(e) + "\n");
         },
-        signal: controller.signal,
+        signal,
         targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true, adhocConnection: opts.connection }),
       },
-      confirm: opts.yes ? undefined : askTty,
-      confirmHint: () => "rerun with --yes",
-    });
-    if (!result.ok) {
-      if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");
-      process.stderr.write(`error: ${result.summary}\n`);
-      for (const f of findingsOf(result.error.details)) process.stderr.write(`  ${f.severity.padEnd(7)} ${f.code}  ${f.message}\n`);
-      return 1;
-    }
-    if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
-    else process.stdout.write((opts.render ? opts.render(result.output) : result.summary) + "\n");
-    return opts.exitCode ? opts.exitCode(result.output) : 0;
-  } finally {
-    process.off("SIGINT", onSigint);
+      confirm: opts.yes ? undefined : ask,
+      words: cliWords(opts.tools),
+    }),
+  );
+  if (!result.ok) {
+    if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");
+    if (result.error.code === "confirmation_required") notConfirmed(tool, result, opts, asked);
+    else process.stderr.write(`error: ${result.summary}\n`);
+    for (const f of findingsOf(result.error.details)) process.stderr.write(`  ${f.severity.padEnd(7)} ${f.code}  ${f.message}\n`);
+    return stoppedBy ? signalExitCode(stoppedBy) : 1;
   }
+  if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
+  else process.stdout.write((opts.render ? opts.render(result.output) : result.summary) + "\n");
+  if (stoppedBy) return signalExitCode(stoppedBy);
+  return opts.exitCode ? opts.exitCode(result.output) : 0;
 }

@@ -12,12 +12,9 @@ import { connectionFromFlags, guardPasswordFlag, type CredentialFlags } from "./
 import { inputFields, kebab, type InputField } from "./input-fields.js";
 import { addSharedFlags, sharedOption } from "./shared-flags.js";
 import { runToolCli } from "./run-tool.js";
+import { verbOf } from "./words.js";
 
-/** `cluster_add_node` -> { noun: "cluster", verb: "add-node" }. */
-export function verbOf(toolName: string): { noun: string; verb: string } {
-  const i = toolName.indexOf("_");
-  return { noun: toolName.slice(0, i), verb: toolName.slice(i + 1).replace(/_/g, "-") };
-}
+export { verbOf };
 
 /** What `redis-pilot --help` says of each noun, before the list of its verbs; other nouns show their name. */
 const NOUNS: Record<string, string> = {
@@ -77,7 +74,7 @@ function fromEnv(flag: string, variable: string, field: string): string {
 }
 
 /** The verb for one tool: positional arguments, one option per field, the shared flags, and the action. */
-export function toolCommand(tool: AnyTool, verb: string): Command {
+export function toolCommand(tool: AnyTool, verb: string, tools: readonly AnyTool[] = [tool]): Command {
   const cli = tool.cli ?? {};
   const fields = inputFields(tool.input);
   // HOST:PORT nodes (targetFields), not lab_up's node count.
@@ -114,6 +111,10 @@ export function toolCommand(tool: AnyTool, verb: string): Command {
     });
     for (const [attribute, field] of byAttribute) if (o[attribute] !== undefined) input[field] = o[attribute];
     for (const [attribute, { flag, field }] of envFlags) if (o[attribute] !== undefined) input[field] = fromEnv(flag, String(o[attribute]), field);
+    if (input.nodes && (input.lab !== undefined || input.target !== undefined)) {
+      const other = input.lab !== undefined ? "--lab" : "--target";
+      throw new ValidationError(`Both ${other} and HOST:PORT arguments name the servers; name them one way.`, `Give ${other} NAME or HOST:PORT arguments, not both.`);
+    }
     if (hasNodes) guardPasswordFlag(o);
     process.exitCode = await runToolCli(tool, input, {
       json: o.json,
@@ -122,6 +123,7 @@ export function toolCommand(tool: AnyTool, verb: string): Command {
       connection: hasNodes ? connectionFromFlags(o) : undefined,
       exitCode: cli.exitCode,
       render: cli.render,
+      tools,
     });
   });
   return cmd;
@@ -135,6 +137,6 @@ export function registerToolVerbs(program: Command, tools: readonly AnyTool[]): 
     const verbs = list.map((t) => verbOf(t.name).verb);
     const group = program.commands.find((c) => c.name() === noun) ?? program.command(noun).description(`${NOUNS[noun] ?? noun}: ${verbs.join(", ")}.`);
     // A hand-written verb of the same name (`runbook run`, with its reports) stands for the tool.
-    list.forEach((t, i) => group.commands.some((c) => c.name() === verbs[i]) || group.addCommand(toolCommand(t, verbs[i])));
+    list.forEach((t, i) => group.commands.some((c) => c.name() === verbs[i]) || group.addCommand(toolCommand(t, verbs[i], tools)));
   }
 }

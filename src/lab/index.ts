@@ -11,6 +11,7 @@ import { normalizeSpec, type LabSpecInput } from "./spec.js";
 import { findTemplate } from "./templates/index.js";
 import { isLabReserved, listLabEntries, loadLab, readLabStateText, removeLab, reserveLab, saveLab } from "./store.js";
 import type { DownReport, LabBackend, LabBackendName, LabNodeStatus, LabState } from "./types.js";
+import { toolRef } from "../registry/words.js";
 
 export { listLabEntries, listLabs, loadLab } from "./store.js";
 
@@ -133,6 +134,6 @@ export async function resolveLabName(name?: string): Promise<string> {
   if (name) return name;
   const labs = await listLabEntries();
   if (labs.length === 1) return labs[0].name;
-  if (labs.length === 0) throw new LabError("No lab is running.", "Start one with 'redis-pilot lab up'.");
+  if (labs.length === 0) throw new LabError("No lab is running.", `Start one with ${toolRef("lab_up")}.`);
   throw new ValidationError(`Several labs exist (${labs.map((l) => l.name).join(", ")}).`, "Name the lab you mean.");
 }

@@ -7,6 +7,7 @@
  */
 import { createServer } from "node:net";
 import { LabError } from "../errors.js";
+import { callRef, toolRef } from "../registry/words.js";
 
 export const BUS_PORT_OFFSET = 10000;
 /** First port of the Linux ephemeral range (net.ipv4.ip_local_port_range). */
@@ -90,7 +91,7 @@ export class PortAllocator {
     }
     throw new LabError(
       `No free port pair (port and port + ${BUS_PORT_OFFSET}) between ${MIN_CLIENT_PORT} and ${MAX_CLIENT_PORT} on ${host}.`,
-      "Stop labs you no longer need ('redis-pilot lab ls', then 'redis-pilot lab down NAME') and retry.",
+      `Stop labs you no longer need (list them with ${toolRef("lab_list")}, stop one with ${callRef("lab_down", { name: "NAME" })}) and retry.`,
     );
   }
 }

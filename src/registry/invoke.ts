@@ -2,7 +2,8 @@
  * The one way any front end (MCP, agent, runbooks, CLI) runs a tool: validate the
  * input, apply the confirmation policy to destructive tools, run the handler, and
  * validate the output. Errors a user can act on come back as values, bugs as
- * internal errors; nothing here knows which front end called.
+ * internal errors. Nothing here knows which front end called: the caller passes its
+ * words (src/registry/words.ts), in which every message, summary and output is returned.
  */
 import type { z } from "zod";
 import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, internalMessage } from "../errors.js";
@@ -10,6 +11,7 @@ import { log } from "../log.js";
 import { redactDeep, redactText } from "../secrets.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
 import { describeIssues } from "./input-issue.js";
+import { againRef, argRef, mcpWords, speak, speakAll, toolRef, type Words } from "./words.js";
 import type { TargetResolver } from "../targets/resolver.js";
 import { isMutating } from "./tool.js";
 
@@ -25,11 +27,8 @@ export interface InvokeOptions {
    * Undefined when the front end cannot ask: then confirm: true is required.
    */
   confirm?: (question: string, plan: unknown) => Promise<boolean>;
-  /**
-   * How this front end confirms, as the end of "Review the plan, then ...".
-   * @default "call <tool> again with confirm: true" (MCP, agent, runbooks)
-   */
-  confirmHint?: (tool: string) => string;
+  /** How this front end names tools and arguments in messages. @default mcpWords (MCP, agent, runbooks) */
+  words?: Words;
 }
 
 export interface InvokeError {
@@ -44,9 +43,16 @@ export type InvokeResult =
   | { ok: true; output: Record<string, unknown>; summary: string; durationMs: number }
   | { ok: false; error: InvokeError; summary: string; durationMs: number; plan?: Record<string, unknown> };
 
+/** "nodes[1]" -> the reference to argument nodes, then "[1]"; "(arguments)" stays as it is. */
+function fieldRef(tool: AnyTool, path: string): string {
+  const top = /^[A-Za-z_]\w*/.exec(path)?.[0];
+  return top ? `${argRef(top, undefined, tool.name)}${path.slice(top.length)}` : path;
+}
+
 function inputError(tool: AnyTool, err: z.ZodError, input: unknown): ValidationError {
   const { field, sentence } = describeIssues(err.issues, input);
-  return new ValidationError(`Invalid argument for ${tool.name}: ${sentence}.`, `Fix ${field} and call ${tool.name} again.`);
+  const said = fieldRef(tool, field) + sentence.slice(field.length);
+  return new ValidationError(`Invalid argument for ${toolRef(tool.name)}: ${said}.`, `Fix ${fieldRef(tool, field)} and ${againRef(tool.name)}.`);
 }
 
 /** A tool broke its own output schema (a bug): one line for the user; zod's issues go to the log where thrown. */
@@ -57,21 +63,22 @@ function outputError(tool: AnyTool, err: z.ZodError, output: unknown): OutputSch
   return new OutputSchemaError(`${tool.name} returned output that breaks its own schema: ${describeIssues(err.issues, output).sentence}`);
 }
 
-function failure(err: unknown, started: number, plan?: Record<string, unknown>): InvokeResult {
+function failure(err: unknown, started: number, words: Words, plan?: Record<string, unknown>): InvokeResult {
   const error: InvokeError =
     err instanceof PilotError
       ? { code: err.code, message: err.message, next: err.next, ...(err.details !== undefined ? { details: err.details } : {}) }
       : { code: "internal", message: internalMessage(err), next: REPORT_BUG };
   if (!(err instanceof PilotError) && !(err instanceof OutputSchemaError)) log.error({ err }, "tool handler failed");
   // What a server or a bug put into an error may hold a secret: every front end gets it redacted.
-  const safe = redactDeep(error);
-  return { ok: false, error: safe, summary: `${safe.message} ${safe.next}`, durationMs: Date.now() - started, ...(plan ? { plan: redactDeep(plan) } : {}) };
+  const safe = redactDeep(speakAll(error, words));
+  return { ok: false, error: safe, summary: `${safe.message} ${safe.next}`, durationMs: Date.now() - started, ...(plan ? { plan: redactDeep(speakAll(plan, words)) } : {}) };
 }
 
 export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOptions): Promise<InvokeResult> {
   const started = Date.now();
+  const words = opts.words ?? mcpWords;
   const parsed = tool.input.safeParse(rawArgs ?? {});
-  if (!parsed.success) return failure(inputError(tool, parsed.error, rawArgs ?? {}), started);
+  if (!parsed.success) return failure(inputError(tool, parsed.error, rawArgs ?? {}), started, words);
   const args = parsed.data as Record<string, unknown>;
   // A tool that can change servers resolves every node as a mutating call, also in a dry
   // run and whatever its handler asks: the policy holds for every tool, written or to come.
@@ -82,16 +89,16 @@ export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOp
   try {
     if (tool.annotations.destructiveHint && !args.dryRun && args.confirm !== true) {
       const plan = (await tool.handler({ ...args, dryRun: true }, opts.ctx)) as Record<string, unknown>;
-      const approved = opts.confirm ? await opts.confirm(`${tool.title}: ${tool.summarize(plan)} Proceed?`, plan) : false;
-      if (!approved) return failure(new ConfirmationRequiredError(tool.name, opts.confirmHint?.(tool.name)), started, plan);
+      const approved = opts.confirm ? await opts.confirm(`${tool.title}: ${speak(tool.summarize(plan), words)} Proceed?`, speakAll(plan, words)) : false;
+      if (!approved) return failure(new ConfirmationRequiredError(tool.name), started, words, plan);
     }
     const output = (await tool.handler(args, opts.ctx)) as Record<string, unknown>;
     // Validate what we hand back: a tool that breaks its own schema is a bug, caught here.
     const valid = tool.output.safeParse(output);
     if (!valid.success) throw outputError(tool, valid.error, output);
-    const checked = redactDeep(valid.data as Record<string, unknown>);
-    return { ok: true, output: checked, summary: redactText(tool.summarize(checked)), durationMs: Date.now() - started };
+    const checked = redactDeep(speakAll(valid.data as Record<string, unknown>, words));
+    return { ok: true, output: checked, summary: redactText(speak(tool.summarize(valid.data as Record<string, unknown>), words)), durationMs: Date.now() - started };
   } catch (err) {
-    return failure(err, started);
+    return failure(err, started, words);
   }
 }

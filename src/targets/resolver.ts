@@ -25,6 +25,7 @@ import type { LabState } from "../lab/types.js";
 import type { PilotConfig, TargetConfig } from "./config.js";
 import { ResolvedAccess } from "./access.js";
 import { buildOwnerIndex } from "./owners.js";
+import { argRef } from "../registry/words.js";
 
 export interface TargetRef {
   lab?: string;
@@ -104,7 +105,10 @@ export function createResolver(opts: ResolverOptions = {}): TargetResolver {
     async resolve(ref, { mutate }) {
       const named = [ref.lab, ref.target, ref.nodes?.length ? "nodes" : undefined].filter(Boolean);
       if (named.length !== 1) {
-        throw new ValidationError("Name exactly one of lab, target or nodes.", "Pass lab: NAME, target: NAME, or nodes: [HOST:PORT, ...].");
+        throw new ValidationError(
+          `Name exactly one of ${argRef("lab")}, ${argRef("target")} or ${argRef("nodes")}.`,
+          `Pass ${argRef("lab", "NAME")}, ${argRef("target", "NAME")}, or ${argRef("nodes", "[HOST:PORT, ...]")}.`,
+        );
       }
       let lab: LabState | undefined;
       if (ref.lab) {

@@ -8,6 +8,7 @@ import { isLabReserved } from "../../src/lab/store.js";
 import { CancelledError, LabExistsError } from "../../src/errors.js";
 import { formatAddress } from "../../src/redis/address.js";
 import { table } from "../../src/registry/table.js";
+import { againRef } from "../../src/registry/words.js";
 
 const nodeSchema = z.object({
   address: z.string().describe("HOST:PORT; in a dry run only the host, ports are probed at start."),
@@ -104,7 +105,7 @@ export const labUp = defineTool({
       const sentinels = placeSentinels(s.sentinels ?? 0, s.zones, placed).map((p) => ({ address: p.host, zone: p.zone }));
       return { name: s.name, backend: s.backend, cluster: s.cluster, dryRun: true, nodes, ...(sentinels.length ? { sentinels } : {}), ...(described ? { template: described } : {}) };
     }
-    if (ctx.signal.aborted) throw new CancelledError("lab_up was cancelled before starting any node.", "Nothing was started; call lab_up again when needed.");
+    if (ctx.signal.aborted) throw new CancelledError("lab_up was cancelled before starting any node.", `Nothing was started; ${againRef("lab_up")} when needed.`);
     const started = Date.now();
     const s = normalizeSpec(specFor(spec));
     const total = s.nodes + (s.sentinels ?? 0);
@@ -115,7 +116,7 @@ export const labUp = defineTool({
       await stopLab(state.name);
       throw new CancelledError(
         `lab_up was cancelled; the ${state.nodes.length} nodes it had started were stopped and lab ${state.name} removed.`,
-        "Nothing is left running; call lab_up again when needed.",
+        `Nothing is left running; ${againRef("lab_up")} when needed.`,
       );
     }
     return {

@@ -18,6 +18,7 @@ import { milestones } from "./milestones.js";
 import { layout, planCreate, type CreatePlan, type PlanNode } from "./plan.js";
 import { assertNoDuplicateAddresses, assertReplicasCanAuth, preflight, type PreflightNode } from "./preflight.js";
 import { readSettings, restoreSettings, unrestoredSettings } from "./settings.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface CreateClusterRequest {
   addresses: string[];
@@ -105,7 +106,7 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
     if (failure) {
       const first = settingFindings.find((f) => f.severity === "error");
       if (!first) throw failure.err;
-      throw new PilotError("settings_not_restored", `${errorMessage(failure.err)} Restoring the build settings failed too: ${first.message}`, `${first.next} Then run cluster_check.`, settingFindings);
+      throw new PilotError("settings_not_restored", `${errorMessage(failure.err)} Restoring the build settings failed too: ${first.message}`, `${first.next} Then run ${toolRef("cluster_check")}.`, settingFindings);
     }
     const tv = Date.now();
     const view = await readClusterView(addresses, { pool, zones: req.zones });
@@ -113,7 +114,7 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
     const findings = [...settingFindings, ...checkCluster(view, { replicasPerMaster, expectedNodes: addresses.length })];
     const idOf = Object.fromEntries(ids.map((n) => [n.address, n.id]));
     if (!milestones(view, plan, idOf).done) {
-      findings.push({ severity: "error", code: "build_regressed", message: "The cluster no longer matches the plan after the build settings were restored.", next: "Run cluster_check and compare with the plan." });
+      findings.push({ severity: "error", code: "build_regressed", message: "The cluster no longer matches the plan after the build settings were restored.", next: `Run ${toolRef("cluster_check")} and compare with the plan.` });
     }
     const verifyMs = Date.now() - tv;
     ctx.progress({ step: "verify", message: `${findings.filter((f) => f.severity === "error").length} error(s), ${findings.filter((f) => f.severity === "warning").length} warning(s)`, elapsedMs: Date.now() - t0 });
