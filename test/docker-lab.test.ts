@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import Redis from "ioredis";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectEngine } from "../src/lab/docker/engine.js";
 import { labFilter, nodeLabels } from "../src/lab/docker/labels.js";

@@ -15,6 +15,7 @@ import { createCluster } from "../src/ops/cluster-create/index.js";
 import { formatAddress } from "../src/redis/address.js";
 import { withNode } from "../src/redis/connection.js";
 import { useTempLabHome } from "./helpers/env.js";
+import { uniformAccess } from "../src/redis/node-access.js";
 
 useTempLabHome();
 
@@ -83,7 +84,7 @@ describe("runDrill on a Redis Cluster", () => {
   it("the cluster client writes and reads across slots, and the final read covers every key", async () => {
     const lab = await labUp({ name: "drill-cluster", nodes: 3, cluster: true, nodeTimeoutMs: 2000 });
     const nodes = lab.nodes.map((n) => formatAddress(n));
-    await createCluster({ addresses: nodes, replicas: 0 }, { progress: () => undefined });
+    await createCluster({ access: uniformAccess(), addresses: nodes, replicas: 0 }, { progress: () => undefined });
     const settings = clientSettings({ kind: "cluster", nodes });
     const scenario: DrillScenario = {
       name: "cluster-steady",

@@ -16,6 +16,7 @@ import { formatAddress } from "../src/redis/address.js";
 import { labUp } from "../src/lab/index.js";
 import { createCluster } from "../src/ops/cluster-create/index.js";
 import { useTempLabHome } from "./helpers/env.js";
+import { uniformAccess } from "../src/redis/node-access.js";
 
 useTempLabHome();
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -78,7 +79,7 @@ describe("npm pack, npm install ./redis-pilot-*.tgz, npx redis-pilot", () => {
   it("npx redis-pilot cluster check HOST:PORT", async () => {
     const lab = await labUp({ name: "packed", nodes: 3 });
     const addresses = lab.nodes.map((n) => formatAddress(n));
-    await createCluster({ addresses, replicas: 0 }, { progress: () => {}, signal: new AbortController().signal });
+    await createCluster({ access: uniformAccess(), addresses, replicas: 0 }, { progress: () => {}, signal: new AbortController().signal });
     const r = await sh("npx", ["--no-install", "redis-pilot", "cluster", "check", addresses[1]], app);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^OK: 3 nodes \(3 masters, 0 replicas\), 16384\/16384 slots covered, 0 errors, 3 warnings\./);

@@ -2,8 +2,7 @@
  * redis-pilot command line: the front-end verbs (mcp, agent, demo), each in its own
  * module, and the tool verbs generated from the registry (tools.ts). A module is imported
  * only when its verb runs, so `redis-pilot mcp` starts without loading the tools.
- * Two entries run it: src/cli.ts (all verbs; the bundle bin/redis-pilot.cjs runs) and
- * src/cli/snapshot.ts (the tool verbs; the V8 startup snapshot bin/redis-pilot runs).
+ * Its entry is src/cli.ts, which the bundle that bin/redis-pilot.cjs runs starts from.
  */
 import { Command } from "commander";
 import { renderError } from "../errors.js";
