@@ -60,7 +60,7 @@ describe("cluster_reshard", () => {
 
   it("moves named ranges from every other master (--from all)", async () => {
     const [a, b, m3] = await masters();
-    const r = await call(clusterReshard, { nodes: [c.members[2]], from: "all", to: a.address ?? a.id, ranges: `${b.slots[0].start}-${b.slots[0].start + 9},${m3.slots[0].start}` });
+    const r = await call(clusterReshard, { nodes: [c.members[2]], from: "all", to: `${a.host}:${a.port}`, ranges: `${b.slots[0].start}-${b.slots[0].start + 9},${m3.slots[0].start}` });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     if (!r.ok) return;
     expect(r.output.slotsMoved).toBe(11);
