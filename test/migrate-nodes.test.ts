@@ -90,12 +90,13 @@ describe("cluster_failover", () => {
     const r = await call(clusterFailover, { nodes: [members[0]], replica: replica.id });
     expect(r.ok, JSON.stringify(r)).toBe(true);
     if (!r.ok) return;
-    expect(r.output.timings.writableMs).toBeGreaterThanOrEqual(0);
-    expect(r.output.timings.agreedMs).toBeGreaterThanOrEqual(r.output.timings.writableMs as number);
+    const timings = r.output.timings as { writableMs: number; agreedMs: number };
+    expect(timings.writableMs).toBeGreaterThanOrEqual(0);
+    expect(timings.agreedMs).toBeGreaterThanOrEqual(timings.writableMs);
     const now = await entries();
     expect(now.find((e) => e.id === replica.id)?.role).toBe("master");
     expect(now.find((e) => e.id === replica.masterId)?.masterId).toBe(replica.id);
-    console.error(`cluster failover: writable after ${r.output.timings.writableMs} ms, agreed after ${r.output.timings.agreedMs} ms`);
+    console.error(`cluster failover: writable after ${timings.writableMs} ms, agreed after ${timings.agreedMs} ms`);
     await judged();
   });
 });
