@@ -7,7 +7,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { ValidationError } from "../errors.js";
 import { allTools } from "../../tools/index.js";
 import { loadConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
@@ -24,6 +25,7 @@ import {
   type RunReport,
 } from "../runbook/index.js";
 import { runbookJsonSchemaText } from "../runbook/json-schema.js";
+import { stepTitle } from "../runbook/reports.js";
 import { invalidReport } from "../runbook/invalid-report.js";
 import { liveRunOutput } from "../runbook/live-output.js";
 import type { Problem } from "../runbook/types.js";
@@ -42,7 +44,7 @@ export function parseReports(values: readonly string[]): ReportTarget[] {
     const joined = /^(json|junit|markdown)[=:](.+)$/.exec(v);
     if (joined) out.push({ format: joined[1] as ReportFormat, file: joined[2] });
     else if (isFormat(v) && values[i + 1] !== undefined && !isFormat(values[i + 1])) out.push({ format: v, file: values[++i] });
-    else throw new InvalidArgumentError(`--report takes a format (${REPORT_FORMATS.join(", ")}) and a file, e.g. --report junit report.xml; got '${v}'.`);
+    else throw new ValidationError(`--report takes a format (${REPORT_FORMATS.join(", ")}) and a file; got '${v}'${values[i + 1] === undefined ? " with no file" : ""}.`, "Write it as --report junit report.xml (repeatable).");
   }
   return out;
 }
@@ -76,7 +78,19 @@ function validationInput(file: string, text: string, flags: { var: string[]; lab
   return { v, cliProblems, config };
 }
 
-export async function runRunbookCli(file: string, flags: RunFlags, configPath?: string): Promise<number> {
+/** The runbook file, also when `--report FORMAT FILE` came first and took it along (commander's variadic option). */
+function runbookFile(file: string | undefined, flags: RunFlags): string {
+  const values = flags.report ?? [];
+  if (file === undefined && values.length % 2 === 1 && /\.ya?ml$/i.test(values[values.length - 1])) {
+    flags.report = values.slice(0, -1);
+    return values[values.length - 1];
+  }
+  if (file === undefined) throw new ValidationError("No runbook file given.", "Run: redis-pilot runbook run FILE.yaml [--report junit out.xml].");
+  return file;
+}
+
+export async function runRunbookCli(given: string | undefined, flags: RunFlags, configPath?: string): Promise<number> {
+  const file = runbookFile(given, flags);
   const reports = parseReports(flags.report ?? []);
   const text = await readRunbookText(file);
   const { v, cliProblems, config } = validationInput(file, text, flags, configPath);
@@ -124,7 +138,7 @@ export async function validateRunbookCli(file: string, flags: { var: string[]; j
   }
   if (!flags.json && v.ok) {
     const rb = v.runbook;
-    const destructive = [...rb.steps, ...rb.cleanup].filter((s) => s.tool.annotations.destructiveHint).map((s) => `${s.label} (${s.tool.name})`);
+    const destructive = [...rb.steps, ...rb.cleanup].filter((s) => s.tool.annotations.destructiveHint).map((s) => stepTitle(s.label, s.tool.name));
     process.stdout.write(
       `${file}: valid. '${rb.name}': ${rb.steps.length} step(s), ${rb.cleanup.length} cleanup step(s)` +
         `${destructive.length ? `; destructive, confirmed in the file: ${destructive.join(", ")}` : ""}.\n`,
@@ -140,7 +154,7 @@ export function register(program: Command): void {
   runbook
     .command("run")
     .description("Validate the whole runbook, then run it step by step; exit 0 only when every expectation held (1 failed, 2 invalid).")
-    .argument("<file>", "runbook file (.yaml)")
+    .argument("[file]", "runbook file (.yaml)")
     .option("--var <name=value>", "set a runbook var (repeatable)", collect, [] as string[])
     .option("--dry-run", "change nothing: mutating steps only plan, read-only steps run")
     .option("--report <format-and-file...>", `write a report: ${REPORT_FORMATS.join("|")} FILE (repeatable, e.g. --report junit out.xml)`)
@@ -149,7 +163,7 @@ export function register(program: Command): void {
     .option("--keep", "keep a lab the runbook starts")
     .option("--json", "print the run report as JSON instead of the summary")
     .option("--quiet", "no progress lines on stderr")
-    .action(async (file: string, flags: RunFlags) => {
+    .action(async (file: string | undefined, flags: RunFlags) => {
       process.exitCode = await runRunbookCli(file, flags, config());
     });
 

@@ -15,6 +15,7 @@ import { checkAssertion } from "./assertions.js";
 import { callsOf, hasExpression } from "./expr.js";
 import { evaluate, getPath, truthy, type EvalContext } from "./expr-eval.js";
 import { invokeBounded } from "./invoke-bounded.js";
+import { stepTitle } from "./reports.js";
 import { resolveDynamic } from "./templates.js";
 import type { AssertionResult, CompiledRunbook, CompiledStep, RunReport, StepReport } from "./types.js";
 import { recordingEnv } from "./validate.js";
@@ -204,7 +205,7 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
       // A tool error under continue-on-error concludes as success; a failed expectation always fails the run.
       if (!(continued && statusOf === "error")) {
         runFailed = true;
-        failure ??= `${step.label} (${step.tool.name}) failed: ${why}`;
+        failure ??= `${stepTitle(step.label, step.tool.name)} failed: ${why}`;
       }
       if (!continued) status.failed = true;
     }

@@ -8,6 +8,11 @@ import type { RunReport, StepReport } from "./types.js";
 export type ReportFormat = "json" | "junit" | "markdown";
 export const REPORT_FORMATS: readonly ReportFormat[] = ["json", "junit", "markdown"];
 
+/** "step 'create' (cluster_create)"; a step without an id is already labelled with its tool. */
+export function stepTitle(label: string, tool: string): string {
+  return label.endsWith(`(${tool})`) ? label : `${label} (${tool})`;
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 const MARK: Record<StepReport["status"], string> = { passed: "ok", failed: "FAILED", error: "ERROR", skipped: "skipped" };
@@ -15,7 +20,7 @@ const MARK: Record<StepReport["status"], string> = { passed: "ok", failed: "FAIL
 export function stepLine(s: StepReport): string {
   const status = s.continued ? `${MARK[s.status]} (continued)` : MARK[s.status];
   const tries = s.attempts > 1 ? `, ${s.attempts} tries` : "";
-  return `${status.padEnd(8)} ${s.label} ${s.tool}  [${seconds(s.durationMs)}${tries}]`;
+  return `${status.padEnd(8)} ${stepTitle(s.label, s.tool)}  [${seconds(s.durationMs)}${tries}]`;
 }
 
 /** The step's expectations and its error or skip reason, indented under its line. */
@@ -58,7 +63,7 @@ const xml = (s: string) =>
     .replace(/"/g, "&quot;");
 
 function testCase(r: RunReport, s: StepReport): string {
-  const attrs = `classname="${xml(`runbook.${r.runbook}`)}" name="${xml(`${s.label} (${s.tool})`)}" time="${(s.durationMs / 1000).toFixed(3)}"`;
+  const attrs = `classname="${xml(`runbook.${r.runbook}`)}" name="${xml(stepTitle(s.label, s.tool))}" time="${(s.durationMs / 1000).toFixed(3)}"`;
   const body: string[] = [];
   const details = stepDetails(s).join("\n");
   if (s.status === "skipped") body.push(`<skipped message="${xml(s.reason ?? "skipped")}"/>`);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { confirmField, dryRunField, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
 import { executeRunbook, loadRunbook, renderSummary } from "../../src/runbook/index.js";
+import { stepTitle } from "../../src/runbook/reports.js";
 
 const stepSchema = z.object({
   key: z.string(),
@@ -77,7 +78,7 @@ export const runbookRun = defineTool({
       onEvent: (e) => {
         if (e.type === "step-end") {
           if (e.step.phase === "main" || e.step.phase === "cleanup") done++;
-          ctx.progress({ step: e.step.key, message: `${e.report.status}: ${e.step.label} (${e.step.tool.name})`, progress: done, total });
+          ctx.progress({ step: e.step.key, message: `${e.report.status}: ${stepTitle(e.step.label, e.step.tool.name)}`, progress: done, total });
         } else if (e.type === "progress") ctx.progress({ step: e.step.key, message: `${e.event.step}: ${e.event.message}`, progress: done, total });
         else if (e.type === "retry") ctx.progress({ step: e.step.key, message: `try ${e.attempt} failed (${e.reason}); retrying`, progress: done, total });
       },
