@@ -20,7 +20,7 @@ const out = mkdtempSync(join(tmpdir(), "runbook-examples-"));
 const RUNBOOKS = new URL("../runbooks/", import.meta.url).pathname;
 
 /** Every example and the test that runs it; a new example without a test fails the first test. */
-const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml", "read-replicas.yaml", "reshard.yaml", "sentinel-3-nodes.yaml"];
+const COVERED = ["cluster-6-nodes.yaml", "health-check.yaml", "multi-dc.yaml", "planned-failover.yaml", "read-replicas.yaml", "reshard.yaml", "sentinel-3-nodes.yaml"];
 /** Partitions are iptables rules: root only (CI runs as root). */
 const ROOT = process.getuid?.() === 0;
 
@@ -97,7 +97,7 @@ describe("example runbooks", () => {
     expect(r.stderr).toMatch(/held\s+counts\.masters == 3/);
     const cases = junitCases(junit);
     expect(cases.map((c) => c.name)).toEqual([
-      "target lab (start) (lab_up)",
+      "start the target lab (lab_up)",
       "step 'plan' (cluster_create)",
       "step 'create' (cluster_create)",
       "step 'check' (cluster_check)",
@@ -182,5 +182,15 @@ cleanup:
     const judge = await redisCliClusterCheck(seed);
     expect(judge.ok, judge.output).toBe(true);
     await labDown("rb-reshard");
+  }, 300_000);
+
+  it("planned-failover: a coordinated failover swaps the roles everywhere and fails back; redis-cli --cluster check passes", async () => {
+    const report = await runGreen("planned-failover.yaml");
+    const failover = report.steps.find((s) => s.key === "failover")!.output as { mode: string; oldMaster: { reachable: boolean } };
+    expect(failover).toMatchObject({ mode: "default", oldMaster: { reachable: true } });
+    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
+    const judge = await redisCliClusterCheck(seed);
+    expect(judge.ok, judge.output).toBe(true);
+    await labDown("rb-failover");
   }, 300_000);
 });

@@ -61,7 +61,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /** A synthetic step for the target lab's start and stop (reports show them like any step). */
 function labStep(tool: AnyTool, phase: "setup" | "teardown", args: Record<string, unknown>, line: number): CompiledStep {
   const key = phase === "setup" ? "target-up" : "target-down";
-  const label = phase === "setup" ? "target lab (start)" : "target lab (stop)";
+  const label = phase === "setup" ? "start the target lab" : "stop the target lab";
   return { key, label, name: label, phase, tool, args, expect: [], attempts: 1, delayMs: 0, save: {}, continueOnError: false, onTarget: false, reads: [], line };
 }
 
@@ -100,6 +100,7 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
   const planned = new Set<string>();
   let runFailed = false;
   let failure: string | undefined;
+  let failedStep: string | undefined;
   let labPlannedOnly = false;
   signal.addEventListener("abort", () => (status.cancelled = true), { once: true });
   emit({ type: "start", runbook: rb, dryRun });
@@ -123,7 +124,7 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
     const isCleanup = step.phase === "cleanup" || step.phase === "teardown";
     if (!isCleanup && !statusAware) {
       if (status.cancelled) return "the run was cancelled";
-      if (status.failed) return `an earlier step failed (${failure ?? "see above"})`;
+      if (status.failed) return `an earlier step failed (${failedStep ?? "see above"})`;
     }
     if (step.condition) {
       try {
@@ -207,7 +208,10 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
         runFailed = true;
         failure ??= `${stepTitle(step.label, step.tool.name)} failed: ${why}`;
       }
-      if (!continued) status.failed = true;
+      if (!continued) {
+        status.failed = true;
+        failedStep ??= step.label;
+      }
     }
     reports.push(report);
     emit({ type: "step-end", step, report });
