@@ -33,6 +33,19 @@ export interface ClientSettings {
   maxRetriesPerRequest: number;
   /** Cluster only: where reads go ("master", "slave", "all"). @default "master" */
   scaleReads: "master" | "slave" | "all";
+  /**
+   * Cluster only: re-read the slot map this often. ioredis does not by default; then a
+   * client whose master stops answering (frozen, cut off) learns of its successor only
+   * from a MOVED or a closed connection, which a dropped link never gives.
+   * @default unset (ioredis: no periodic refresh)
+   */
+  slotsRefreshIntervalMs?: number;
+  /**
+   * Drills only: connect from this address (e.g. 127.0.2.250), so the client sits inside a
+   * lab zone and a partition cuts it off like that zone's nodes (src/drills/bound-connector.ts).
+   * @default unset (the OS picks the source address)
+   */
+  localAddress?: string;
 }
 
 export const DEFAULT_SETTINGS: Omit<ClientSettings, "deployment"> = {
@@ -95,6 +108,7 @@ export function ioredisClusterOptions(s: ClientSettings, auth: ClientAuth = {}):
   return {
     scaleReads: s.scaleReads,
     clusterRetryStrategy: (times: number) => Math.min(times * s.retry.stepMs, s.retry.maxMs),
+    ...(s.slotsRefreshIntervalMs ? { slotsRefreshInterval: s.slotsRefreshIntervalMs } : {}),
     redisOptions,
   };
 }

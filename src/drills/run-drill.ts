@@ -17,6 +17,12 @@ import { AckedState, finalRead, openClient, runReader, runWriter, type DrillClie
 export interface DrillSetup {
   /** Where writes go (and the final read). */
   writeTo: { settings: ClientSettings; auth?: ClientAuth };
+  /**
+   * Writers one by one, e.g. one on each side of a partition (settings.localAddress puts a
+   * client in a zone); keyTag makes every key of that writer a {keyTag} hash tag, so a
+   * cluster keeps them in one slot. Default: the run's `writers` count of writeTo clients.
+   */
+  writers?: { settings: ClientSettings; auth?: ClientAuth; keyTag?: string }[];
   /** Where reads go, one entry per reader (none: no readers). */
   readFrom?: { settings: ClientSettings; auth?: ClientAuth }[];
   /** address -> "master" | "replica" at the start, for the read share. */
@@ -79,11 +85,16 @@ async function runOnce(scenario: DrillScenario, run: number, o: Required<Omit<Dr
     const rec = new HistoryRecorder(scenario.name, { run, ...setup.meta, ...(setup.roles ? { roles: setup.roles } : {}) });
     const state = new AckedState();
     const stop = new AbortController();
-    const writers = await Promise.all(Array.from({ length: o.writers }, () => openClient(setup.writeTo.settings, setup.writeTo.auth)));
+    const writerSpecs = setup.writers ?? Array.from({ length: o.writers }, () => setup.writeTo);
+    const writers = await Promise.all(writerSpecs.map((w) => openClient(w.settings, w.auth)));
     const readers = await Promise.all((setup.readFrom ?? []).map((r) => openClient(r.settings, r.auth)));
     clients.push(...writers, ...readers);
     const loops = [
-      ...writers.map((c, i) => runWriter(c, rec, state, { process: i, prefix: `drill:${run}:w${i}`, intervalMs: o.writeIntervalMs, wait: setup.wait, signal: stop.signal })),
+      ...writers.map((c, i) => {
+        const tag = (writerSpecs[i] as { keyTag?: string }).keyTag;
+        const prefix = tag ? `drill:{${tag}}:${run}:w${i}` : `drill:${run}:w${i}`;
+        return runWriter(c, rec, state, { process: i, prefix, intervalMs: o.writeIntervalMs, wait: setup.wait, signal: stop.signal });
+      }),
       ...readers.map((c, i) => runReader(c, rec, state, { process: 100 + i, signal: stop.signal })),
     ];
     let actionError: string | undefined;

@@ -4,12 +4,13 @@
  * through ioredis built from ClientSettings (client-settings.ts), for standalone,
  * Sentinel and Cluster deployments, exactly as an application would.
  */
-import type { Cluster, Redis } from "ioredis";
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatAddress } from "../redis/address.js";
 import { errorMessage } from "../errors.js";
 import { ioredisClusterOptions, ioredisOptions, type ClientAuth, type ClientSettings } from "./client-settings.js";
 import type { HistoryRecorder } from "./history.js";
+import { bindingOptions } from "./bound-connector.js";
 
 export type DrillClient = Redis | Cluster;
 
@@ -19,14 +20,23 @@ async function loadIoredis(): Promise<typeof import("ioredis")> {
   return (mod.Redis ? mod : (mod as unknown as { default: typeof import("ioredis") }).default) as typeof import("ioredis");
 }
 
+function withRedisOptions(o: ClusterOptions, extra: Partial<RedisOptions>): ClusterOptions {
+  return { ...o, redisOptions: { ...o.redisOptions, ...extra } };
+}
+
 /** A client for the deployment, built from the settings; resolves once it is ready. */
 export async function openClient(settings: ClientSettings, auth: ClientAuth = {}): Promise<DrillClient> {
   const io = await loadIoredis();
   const d = settings.deployment;
+  // A client placed inside a lab zone connects from that zone's address (partition drills).
+  const bound = bindingOptions(io, settings.localAddress, d.kind === "sentinel");
   const client: DrillClient =
     d.kind === "cluster"
-      ? new io.Cluster(d.nodes.map((n) => ({ host: n.slice(0, n.lastIndexOf(":")), port: Number(n.slice(n.lastIndexOf(":") + 1)) })), ioredisClusterOptions(settings, auth))
-      : new io.Redis({ ...ioredisOptions(settings, auth), lazyConnect: true });
+      ? new io.Cluster(
+          d.nodes.map((n) => ({ host: n.slice(0, n.lastIndexOf(":")), port: Number(n.slice(n.lastIndexOf(":") + 1)) })),
+          withRedisOptions(ioredisClusterOptions(settings, auth), bound),
+        )
+      : new io.Redis({ ...ioredisOptions(settings, auth), ...bound, lazyConnect: true });
   // Errors during a drill are expected (that is the drill); the history records them per operation.
   client.on("error", () => undefined);
   if (d.kind !== "cluster") await (client as Redis).connect();

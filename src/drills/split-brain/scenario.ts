@@ -1,0 +1,118 @@
+/**
+ * The split-brain drill: cut the zone holding a master off from the other zones while one
+ * client writes from inside that zone (to the old master) and one from the majority side
+ * (through Cluster or Sentinel, as an application there would), keep the cut until the
+ * majority has promoted a new master and a little longer, heal, and let the old master
+ * rejoin. The checker then counts what the old master acknowledged and the heal threw
+ * away; measure.ts reads the split-brain window. Runs on either lab backend.
+ */
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { labDown, labUp } from "../../lab/index.js";
+import { labHeal, labPartition } from "../../lab/faults/index.js";
+import type { LabBackendName, LabState } from "../../lab/types.js";
+import { createCluster } from "../../ops/cluster-create/index.js";
+import { formatAddress } from "../../redis/address.js";
+import { uniformAccess } from "../../redis/node-access.js";
+import { clientSettings } from "../client-settings.js";
+import type { DrillScenario, DrillSetup } from "../run-drill.js";
+import { masterInZone, tagServedBy, waitClusterFailover, waitRole } from "./observe.js";
+import { variantSettings, type SplitBrainVariant } from "./variants.js";
+
+export interface SplitBrainOptions {
+  backend: LabBackendName;
+  /** The cut stays this long after the majority's new master is seen (the clients find it within SLOTS_REFRESH_MS or at once through Sentinel). @default 3000 */
+  holdAfterFailoverMs?: number;
+  /** Longest the cut may stay even without a failover, beyond the variant's own timeouts. @default 20000 */
+  maxExtraCutMs?: number;
+}
+
+/** The zone cut off; cluster create spreads masters over zones, so it holds one. */
+export const CUT_ZONE = "z1";
+/** Where the drill's two writers sit: one address per side, outside the nodes' range. */
+const MINORITY_CLIENT = "127.0.1.250";
+const MAJORITY_CLIENT = "127.0.2.250";
+
+/** The majority side's cluster client re-reads the slot map this often. */
+export const SLOTS_REFRESH_MS = 1000;
+
+const labName = (v: SplitBrainVariant, run: number) => `sb-${v.deployment}-${v.tuned ? "tuned" : "default"}-${run}-${randomBytes(3).toString("hex")}`;
+
+interface Built {
+  lab: LabState;
+  oldMaster: string;
+  majority: string[];
+  keyTag?: string;
+  writeToMajority: DrillSetup["writeTo"];
+  writeToAll: DrillSetup["writeTo"];
+  /** Resolves once the majority has a new master (its address), or undefined at the deadline. */
+  waitFailover(deadline: number, signal: AbortSignal): Promise<string | undefined>;
+}
+
+async function buildCluster(v: SplitBrainVariant, run: number, o: SplitBrainOptions): Promise<Built> {
+  const s = variantSettings(v);
+  // 3 masters with 2 replicas each, one per other zone: after losing a zone every shard
+  // still has a master and a replica, so min-replicas-to-write 1 can still be met.
+  const lab = await labUp({ name: labName(v, run), nodes: 9, zones: 3, backend: o.backend, nodeTimeoutMs: s.nodeTimeoutMs, config: s.config });
+  try {
+    const addresses = lab.nodes.map((n) => formatAddress(n));
+    const zones = Object.fromEntries(lab.nodes.map((n) => [formatAddress(n), n.zone]));
+    // The lab's own build: it owns every node, so one credential for all.
+    await createCluster({ addresses, replicas: 2, access: uniformAccess({ password: lab.password }, true), zones }, { progress: () => {} });
+    const conn = { password: lab.password };
+    const oldMaster = await masterInZone(addresses[0], zones, CUT_ZONE, conn);
+    const keyTag = await tagServedBy(oldMaster, conn);
+    const majority = lab.nodes.filter((n) => n.zone !== CUT_ZONE).map((n) => formatAddress(n));
+    return {
+      lab,
+      oldMaster,
+      majority,
+      keyTag,
+      // A refreshing slot map is how a cluster client finds a master promoted behind a dropped link.
+      writeToMajority: { settings: clientSettings({ kind: "cluster", nodes: majority }, { localAddress: MAJORITY_CLIENT, slotsRefreshIntervalMs: SLOTS_REFRESH_MS }), auth: conn },
+      writeToAll: { settings: clientSettings({ kind: "cluster", nodes: addresses }), auth: conn },
+      waitFailover: (deadline, signal) => waitClusterFailover(majority[0], keyTag, oldMaster, conn, deadline, signal),
+    };
+  } catch (err) {
+    await labDown(lab.name);
+    throw err;
+  }
+}
+
+export function splitBrainScenario(v: SplitBrainVariant, o: SplitBrainOptions): DrillScenario {
+  const s = variantSettings(v);
+  const hold = o.holdAfterFailoverMs ?? 3000;
+  return {
+    name: `${v.deployment}/${v.tuned ? "tuned" : "default"}`,
+    async setup(run) {
+      const b = await buildCluster(v, run, o);
+      const conn = { password: b.lab.password };
+      return {
+        writeTo: b.writeToAll,
+        writers: [
+          // Inside the cut zone, an application keeps writing to the master it knows.
+          { settings: clientSettings({ kind: "standalone", address: b.oldMaster }, { localAddress: MINORITY_CLIENT }), auth: conn, keyTag: b.keyTag },
+          { ...b.writeToMajority, keyTag: b.keyTag },
+        ],
+        meta: { sides: { 0: "minority", 1: "majority" }, oldMaster: b.oldMaster, cutZone: CUT_ZONE, settings: s.describe, backend: o.backend },
+        roles: { [b.oldMaster]: "master" },
+        async act({ rec, signal }) {
+          await labPartition(b.lab.name, CUT_ZONE);
+          // Marked once the rules hold: a write sent before then may still have crossed.
+          rec.event("partition", `cut ${CUT_ZONE} (old master ${b.oldMaster}) off`);
+          const started = Date.now();
+          const promoted = await b.waitFailover(started + s.failoverBudgetMs + (o.maxExtraCutMs ?? 20_000), signal);
+          if (promoted) rec.event("failover", `majority promoted ${promoted}`);
+          else rec.event("no-failover", "no new master seen before the deadline");
+          await sleep(hold, undefined, { signal });
+          // Marked before the rules go: every write acknowledged until then crossed no cut.
+          rec.event("heal", "heal the partition");
+          await labHeal(b.lab.name);
+          // The old master learns of its successor and turns replica; the final read waits for it.
+          if (await waitRole(b.oldMaster, conn, (r) => r === "replica", Date.now() + 15_000, signal)) rec.event("rejoined", `${b.oldMaster} is a replica again`);
+        },
+        teardown: () => labDown(b.lab.name),
+      };
+    },
+  };
+}
