@@ -127,6 +127,22 @@ describe.skipIf(!engine.ok)(`docker lab on a real engine${skipNote(engine)}`, ()
     expect(await canConnect(b.host, b.port, a.host)).toBe(true);
   });
 
+  it("builds multi-dc-sentinel on containers: sentinels too are containers, faults reach them, down removes them", async () => {
+    const up = await call("lab_up", { name: "dsent", template: "multi-dc-sentinel", backend: "docker" });
+    const sentinels = up.sentinels as Array<{ address: string; zone: string }>;
+    expect(sentinels.map((x) => x.zone).sort()).toEqual(["z1", "z2", "z3"]);
+    expect(await labContainers("dsent")).toHaveLength(7);
+    const status = await call("lab_status", { name: "dsent" });
+    expect((status.nodes as Array<{ role?: string }>).filter((n) => n.role === "sentinel")).toHaveLength(3);
+    const [host, port] = sentinels[0].address.split(":");
+    await call("lab_kill", { lab: "dsent", node: "s0", confirm: true });
+    expect(await pingOutcome(host, Number(port))).toBe("refused");
+    await call("lab_start", { lab: "dsent", node: sentinels[0].address });
+    expect(await pingOutcome(host, Number(port))).toBe("pong");
+    await call("lab_down", { name: "dsent", confirm: true });
+    expect(await labContainers("dsent")).toEqual([]);
+  });
+
   it("removes a crashed run's leftovers (labelled containers whose lab is gone) at the next lab up", async () => {
     const docker = await connectEngine();
     const gone = `${labStateDir("crashed")}-never-saved`;

@@ -83,6 +83,22 @@ describe("node faults on the local backend", () => {
   });
 });
 
+describe("faults on a local sentinel", () => {
+  it("kills sentinel s0 and starts it again as a sentinel on its port", async () => {
+    const lab = await labUp({ name: "fsent", nodes: 1, sentinels: 1, cluster: false });
+    try {
+      const s0 = lab.sentinels![0];
+      expect((await labFault("fsent", "s0", "kill")).node.fault).toBe("killed");
+      expect(await pingOutcome(s0.host, s0.port)).toBe("refused");
+      await labFault("fsent", `${s0.host}:${s0.port}`, "start");
+      expect((await labStatus("fsent")).nodes.find((n) => n.address === `${s0.host}:${s0.port}`)).toMatchObject({ running: true, role: "sentinel" });
+      await expect(labFault("fsent", "s7", "kill")).rejects.toThrow(/no node 's7'.*s0=/);
+    } finally {
+      await labDown("fsent");
+    }
+  });
+});
+
 describe.skipIf(noPartitions !== undefined)(`partitions on the local backend${noPartitions ? ` (skipped: ${noPartitions})` : ""}`, () => {
   let lab: LabState;
   beforeAll(async () => {

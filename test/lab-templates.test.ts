@@ -23,7 +23,7 @@ describe("lab templates", () => {
       expect(t.doesNotProtectAgainst.length).toBeGreaterThan(20);
     }
     expect(specFor({ name: "x", template: "read-replicas", replicas: 3 })).toMatchObject({ nodes: 4, sentinels: 0, cluster: false });
-    expect(() => specFor({ name: "x", template: "nope" })).toThrow(/No lab template named 'nope' \(known: active-passive, read-replicas, sentinel-3\)/);
+    expect(() => specFor({ name: "x", template: "nope" })).toThrow(/No lab template named 'nope' \(known: active-passive, read-replicas, sentinel-3, multi-dc, multi-dc-sentinel, geo\)/);
   });
 
   it("active-passive: 1 master + 1 replica watched by 3 sentinels in 3 zones, verified", async () => {

@@ -4,7 +4,7 @@
  */
 import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, LabStateBrokenError, ValidationError } from "../errors.js";
 import { DockerBackend } from "./docker/backend.js";
-import { undoPartitions } from "./faults/index.js";
+import { sweepPartitions, undoPartitions } from "./faults/index.js";
 import { LocalBackend } from "./local.js";
 import { registerSecret } from "../secrets.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
@@ -32,7 +32,9 @@ export type LabUpInput = Omit<LabSpecInput, "nodes"> & { nodes?: number; templat
 export function specFor(input: LabUpInput): LabSpecInput {
   const { template, replicas, ...rest } = input;
   if (!template) return { ...rest, nodes: rest.nodes ?? 6 };
-  return { ...rest, ...findTemplate(template).spec({ replicas }), template };
+  const t = findTemplate(template).spec({ replicas });
+  // The template sets the shape; directives the caller adds (e.g. min-replicas-to-write) go on top of its own.
+  return { ...rest, ...t, config: { ...t.config, ...rest.config }, template };
 }
 
 /**
@@ -101,6 +103,7 @@ export async function labDown(name: string, opts: { force?: boolean } = {}): Pro
         if ((e as { code?: string }).code !== "docker_unavailable") throw e;
       }
     }
+    await sweepPartitions(name);
     await removeLab(name);
     const nodes = reports.flatMap((r) => r.nodes);
     const notes = reports.map((r) => r.dirNote).filter(Boolean);
@@ -126,7 +129,8 @@ export async function labStatus(name: string): Promise<{ state: LabState; nodes:
   if (!state) throw new LabNotFoundError(name);
   const nodes = await backendFor(state.backend).status(state);
   // The fault the lab applied says why a node is down (killed, stopped) or silent (paused).
-  return { state, nodes: nodes.map((n, i) => (state.nodes[i]?.fault ? { ...n, fault: state.nodes[i].fault } : n)) };
+  const members = [...state.nodes, ...(state.sentinels ?? [])];
+  return { state, nodes: nodes.map((n, i) => (members[i]?.fault ? { ...n, fault: members[i].fault } : n)) };
 }
 
 /** The lab a call means: the given name, or the only lab there is. */

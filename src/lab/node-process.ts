@@ -96,21 +96,22 @@ function spawnDetached(bin: string, nodeDir: string, args: string[] = []): Child
   }
 }
 
-/** Writes the node's redis.conf for this port; a failed attempt's log and nodes.conf (with the old port) go. */
-export async function prepareNodeDir(dir: string, host: string, port: number, conf: StartNodeOptions["conf"]): Promise<void> {
-  await rm(join(dir, "nodes.conf"), { force: true });
+/**
+ * Writes the node's config for this port (redis.conf, or what `render` gives, e.g. a
+ * sentinel's); a failed attempt's log and a redis node's nodes.conf (with the old port) go.
+ */
+export async function prepareNodeDir(dir: string, host: string, port: number, conf: StartNodeOptions["conf"], render?: (port: number) => string): Promise<void> {
+  if (!render) await rm(join(dir, "nodes.conf"), { force: true });
   await writeFile(join(dir, "redis.log"), "");
-  await writeFile(confPath(dir), renderRedisConf({ ...conf, host, port, dir, logfile: join(dir, "redis.log") }), { mode: 0o600 });
+  const text = render ? render(port) : renderRedisConf({ ...conf, host, port, dir, logfile: join(dir, "redis.log") });
+  await writeFile(confPath(dir), text, { mode: 0o600 });
 }
 
 /** Starts one node and resolves once it answers INFO as itself. */
 export async function startNode(o: StartNodeOptions): Promise<{ port: number; pid: number }> {
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = attempt === 1 && o.port !== undefined ? o.port : await o.allocator.next(o.host);
-    if (o.render) {
-      await writeFile(join(o.dir, "redis.log"), "");
-      await writeFile(confPath(o.dir), o.render(port), { mode: 0o600 });
-    } else await prepareNodeDir(o.dir, o.host, port, o.conf);
+    await prepareNodeDir(o.dir, o.host, port, o.conf, o.render);
     const child = spawnDetached(o.bin, o.dir, o.args);
     const outcome = await waitReady(child, o.host, port, o.conf.password, o.dir, o.readyTimeoutMs ?? 10_000);
     if (outcome.kind === "ready") return { port, pid: child.pid! };
@@ -129,8 +130,8 @@ export async function startNode(o: StartNodeOptions): Promise<{ port: number; pi
  * Starts a node that was stopped or killed again from its own conf file: same port, same
  * nodes.conf, so a cluster node rejoins as itself. Resolves with the new pid once it answers.
  */
-export async function respawnNode(bin: string, host: string, port: number, dir: string, password: string | undefined, readyTimeoutMs = 10_000): Promise<number> {
-  const child = spawnDetached(bin, dir);
+export async function respawnNode(bin: string, host: string, port: number, dir: string, password: string | undefined, args: string[] = [], readyTimeoutMs = 10_000): Promise<number> {
+  const child = spawnDetached(bin, dir, args);
   const outcome = await waitReady(child, host, port, password, dir, readyTimeoutMs);
   if (outcome.kind === "ready") return child.pid!;
   if (outcome.kind === "timeout") {

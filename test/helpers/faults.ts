@@ -11,7 +11,7 @@ import { findIptables } from "../../src/lab/faults/iptables.js";
 const run = promisify(execFile);
 
 /** Resolves true when a TCP connection from `from` (or the default source) to host:port completes in time. */
-export function canConnect(host: string, port: number, from?: string, timeoutMs = 400): Promise<boolean> {
+export function canConnect(host: string, port: number, from?: string, timeoutMs = 1500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, ...(from ? { localAddress: from } : {}) });
     const done = (ok: boolean) => {
@@ -26,7 +26,7 @@ export function canConnect(host: string, port: number, from?: string, timeoutMs 
 }
 
 /** "connected": TCP accepted but no reply in time; "pong": it answered; "refused": nothing listens. */
-export function pingOutcome(host: string, port: number, timeoutMs = 400): Promise<"pong" | "connected" | "refused"> {
+export function pingOutcome(host: string, port: number, timeoutMs = 1000): Promise<"pong" | "connected" | "refused"> {
   return new Promise((resolve) => {
     let connected = false;
     const socket = connect({ host, port });

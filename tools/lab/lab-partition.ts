@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineTool } from "../../src/registry/tool.js";
 import { dryRunField } from "../../src/registry/fields.js";
 import { loadLab, resolveLabName } from "../../src/lab/index.js";
-import { labPartition as cut } from "../../src/lab/faults/index.js";
+import { labPartition as cut, zonesOf } from "../../src/lab/faults/index.js";
 import { isolate } from "../../src/lab/faults/partition-rules.js";
 import { cutsSchema } from "../../src/lab/faults/tool-shape.js";
 import { LabNotFoundError } from "../../src/errors.js";
@@ -31,8 +31,7 @@ export const labPartition = defineTool({
     if (input.dryRun) {
       const state = await loadLab(lab);
       if (!state) throw new LabNotFoundError(lab);
-      const zones = [...new Set(state.nodes.map((n) => n.zone))].sort();
-      return { lab, zone: input.zone, dryRun: true, cuts: isolate(input.zone, zones, state.cuts ?? []) };
+      return { lab, zone: input.zone, dryRun: true, cuts: isolate(input.zone, zonesOf(state), state.cuts ?? []) };
     }
     const done = await cut(lab, input.zone);
     return { lab, zone: input.zone, dryRun: false, cuts: done.cuts, chain: done.chain, elapsedMs: done.elapsedMs };

@@ -65,7 +65,7 @@ export const labUp = defineTool({
       .string()
       .optional()
       .describe(`Build a named pattern instead of empty nodes (sets nodes, sentinels, zones, cluster mode): ${TEMPLATES.map((t) => `${t.name} (${t.pattern})`).join("; ")}`),
-    replicas: z.number().int().min(1).max(16).optional().describe("Replicas for the read-replicas template (default 2)."),
+    replicas: z.number().int().min(1).max(16).optional().describe("Replicas for templates that take a number: read-replicas (default 2), multi-dc (per master, default 2), geo (per master, default 1)."),
     ...dryRunField,
   }),
   output: labUpOutput,

@@ -50,6 +50,21 @@ export async function waitClusterFailover(observer: string, tag: string, oldMast
   return undefined;
 }
 
+/** Waits until the sentinel at `observer` names a master other than `oldMaster`; its address, or undefined at the deadline. */
+export async function waitSentinelFailover(observer: string, name: string, oldMaster: string, conn: ConnectionOptions, deadline: number, signal: AbortSignal): Promise<string | undefined> {
+  while (Date.now() < deadline && !signal.aborted) {
+    try {
+      const reply = (await withNode(observer, { ...conn, connectTimeoutMs: 300, commandTimeoutMs: 300 }, (c) => c.call("SENTINEL", "GET-MASTER-ADDR-BY-NAME", name))) as string[] | null;
+      const named = reply ? `${reply[0]}:${reply[1]}` : undefined;
+      if (named && named !== oldMaster) return named;
+    } catch {
+      // Not answering now; ask again.
+    }
+    await sleep(POLL_MS);
+  }
+  return undefined;
+}
+
 /** The node's role from INFO replication, or undefined when it cannot answer. */
 export async function roleOf(address: string, conn: ConnectionOptions): Promise<"master" | "replica" | undefined> {
   try {

@@ -16,7 +16,7 @@ import { formatAddress } from "../../redis/address.js";
 import { uniformAccess } from "../../redis/node-access.js";
 import { clientSettings } from "../client-settings.js";
 import type { DrillScenario, DrillSetup } from "../run-drill.js";
-import { masterInZone, tagServedBy, waitClusterFailover, waitRole } from "./observe.js";
+import { masterInZone, tagServedBy, waitClusterFailover, waitRole, waitSentinelFailover } from "./observe.js";
 import { variantSettings, type SplitBrainVariant } from "./variants.js";
 
 export interface SplitBrainOptions {
@@ -32,6 +32,9 @@ export const CUT_ZONE = "z1";
 /** Where the drill's two writers sit: one address per side, outside the nodes' range. */
 const MINORITY_CLIENT = "127.0.1.250";
 const MAJORITY_CLIENT = "127.0.2.250";
+
+/** How long after the heal the old master may take to turn replica. */
+const REJOIN_TIMEOUT_MS = 30_000;
 
 /** The majority side's cluster client re-reads the slot map this often. */
 export const SLOTS_REFRESH_MS = 1000;
@@ -79,13 +82,45 @@ async function buildCluster(v: SplitBrainVariant, run: number, o: SplitBrainOpti
   }
 }
 
+/**
+ * Sentinel on the sentinel-3 layout: the master in z1, a replica in z2 and in z3, one
+ * sentinel per zone. Cutting z1 leaves the master alone with its own sentinel; the z2
+ * and z3 sentinels are a majority and promote a replica, which keeps the other replica.
+ */
+async function buildSentinel(v: SplitBrainVariant, run: number, o: SplitBrainOptions): Promise<Built> {
+  const s = variantSettings(v);
+  const lab = await labUp({ name: labName(v, run), template: "sentinel-3", backend: o.backend, config: s.config });
+  try {
+    const oldMaster = lab.topology!.master!;
+    const name = lab.topology!.sentinelMaster!;
+    const conn = { password: lab.password };
+    const zoneOf = (a: string) => [...lab.nodes, ...lab.sentinels!].find((n) => formatAddress(n) === a)!.zone;
+    if (zoneOf(oldMaster) !== CUT_ZONE) throw new Error(`sentinel-3 placed its master in ${zoneOf(oldMaster)}, not ${CUT_ZONE}`);
+    const sentinels = lab.sentinels!.map((n) => formatAddress(n));
+    const majoritySentinels = sentinels.filter((a) => zoneOf(a) !== CUT_ZONE);
+    const auth = { password: lab.password, sentinelPassword: lab.password };
+    return {
+      lab,
+      oldMaster,
+      majority: lab.nodes.filter((n) => n.zone !== CUT_ZONE).map((n) => formatAddress(n)),
+      // An application on the majority side asks its own zones' sentinels.
+      writeToMajority: { settings: clientSettings({ kind: "sentinel", sentinels: majoritySentinels, name }, { localAddress: MAJORITY_CLIENT }), auth },
+      writeToAll: { settings: clientSettings({ kind: "sentinel", sentinels, name }), auth },
+      waitFailover: (deadline, signal) => waitSentinelFailover(majoritySentinels[0], name, oldMaster, conn, deadline, signal),
+    };
+  } catch (err) {
+    await labDown(lab.name);
+    throw err;
+  }
+}
+
 export function splitBrainScenario(v: SplitBrainVariant, o: SplitBrainOptions): DrillScenario {
   const s = variantSettings(v);
   const hold = o.holdAfterFailoverMs ?? 3000;
   return {
     name: `${v.deployment}/${v.tuned ? "tuned" : "default"}`,
     async setup(run) {
-      const b = await buildCluster(v, run, o);
+      const b = v.deployment === "cluster" ? await buildCluster(v, run, o) : await buildSentinel(v, run, o);
       const conn = { password: b.lab.password };
       return {
         writeTo: b.writeToAll,
@@ -108,10 +143,15 @@ export function splitBrainScenario(v: SplitBrainVariant, o: SplitBrainOptions): 
           // Marked before the rules go: every write acknowledged until then crossed no cut.
           rec.event("heal", "heal the partition");
           await labHeal(b.lab.name);
-          // The old master learns of its successor and turns replica; the final read waits for it.
-          if (await waitRole(b.oldMaster, conn, (r) => r === "replica", Date.now() + 15_000, signal)) rec.event("rejoined", `${b.oldMaster} is a replica again`);
+          // The old master turns replica once it hears of its successor: at once in a cluster
+          // (gossip), seconds later under Sentinel (a sentinel must see it and reconfigure it).
+          // Until then it still acknowledges the writes of its side, and they are lost too.
+          if (await waitRole(b.oldMaster, conn, (r) => r === "replica", Date.now() + REJOIN_TIMEOUT_MS, signal)) rec.event("rejoined", `${b.oldMaster} is a replica again`);
+          else rec.event("not-rejoined", `${b.oldMaster} was still a master ${REJOIN_TIMEOUT_MS} ms after the heal`);
         },
-        teardown: () => labDown(b.lab.name),
+        teardown: async () => {
+          await labDown(b.lab.name);
+        },
       };
     },
   };

@@ -15,9 +15,10 @@ import { removeLabDir, reportDown } from "../local-down.js";
 import { writeMarker } from "../marker.js";
 import { answeringStatus, statusBase } from "../node-status.js";
 import { PortAllocator } from "../ports.js";
-import { placeNodes } from "../spec.js";
+import { renderSentinelConf } from "../sentinel-conf.js";
+import { placeNodes, placeSentinels, type NodePlacement } from "../spec.js";
 import { labStateDir } from "../store.js";
-import type { DownReport, LabBackend, LabNode, LabNodeStatus, LabSpec, LabState } from "../types.js";
+import type { DownReport, LabBackend, LabNode, LabNodeStatus, LabSentinel, LabSpec, LabState } from "../types.js";
 import { removeContainers, startNodeContainer } from "./container.js";
 import { connectEngine } from "./engine.js";
 import { ensureImage } from "./image.js";
@@ -80,7 +81,15 @@ export class DockerBackend implements LabBackend {
         return { ...p, port, containerId, dir: nodeDir };
       }),
     );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    let failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    let sentinels: LabSentinel[] = [];
+    if (!failed && spec.sentinels) {
+      const started = await Promise.allSettled(
+        placeSentinels(spec.sentinels, spec.zones, placements).map((p) => startSentinelContainer(docker, image.ref, labels, dir, p, allocator, spec.password, progress)),
+      );
+      sentinels = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    }
     if (failed) {
       // By label, so a container whose start failed half-way goes too.
       await removeContainers(docker, (await labContainerIds(docker, spec.name)).map((c) => c.id));
@@ -96,6 +105,7 @@ export class DockerBackend implements LabBackend {
       dir,
       createdAt: new Date().toISOString(),
       nodes,
+      ...(sentinels.length ? { sentinels } : {}),
       ...(password !== undefined ? { password } : {}),
     };
   }
@@ -108,11 +118,12 @@ export class DockerBackend implements LabBackend {
   async down(state: LabState): Promise<DownReport> {
     const docker = await connectEngine();
     const labelled = await labContainerIds(docker, state.name);
-    const ids = new Set([...labelled.map((c) => c.id), ...state.nodes.flatMap((n) => (n.containerId ? [n.containerId] : []))]);
+    const members = [...state.nodes, ...(state.sentinels ?? [])];
+    const ids = new Set([...labelled.map((c) => c.id), ...members.flatMap((n) => (n.containerId ? [n.containerId] : []))]);
     await removeContainers(docker, [...ids]);
     const existed = new Set(labelled.filter((c) => c.state !== "exited" && c.state !== "dead").map((c) => c.id));
     const nodes = await Promise.all(
-      state.nodes.map((n) => reportDown(n, n.containerId !== undefined && existed.has(n.containerId), `container ${n.containerId?.slice(0, 12) ?? "?"}`)),
+      members.map((n) => reportDown(n, n.containerId !== undefined && existed.has(n.containerId), `container ${n.containerId?.slice(0, 12) ?? "?"}`)),
     );
     return { nodes, ...(await removeLabDir(state.dir, state.name, nodes)) };
   }
@@ -134,7 +145,7 @@ export class DockerBackend implements LabBackend {
     const docker = await connectEngine();
     const containers = new Map((await labContainerIds(docker, state.name)).map((c) => [c.id, c]));
     return Promise.all(
-      state.nodes.map(async (node) => {
+      [...state.nodes, ...(state.sentinels ?? [])].map(async (node) => {
         const c = node.containerId ? containers.get(node.containerId) : undefined;
         const short = node.containerId?.slice(0, 12) ?? "?";
         if (!c) return { ...statusBase(node), running: false, error: `container ${short} is gone` };
@@ -144,4 +155,31 @@ export class DockerBackend implements LabBackend {
       }),
     );
   }
+}
+
+/** One sentinel container (redis-server --sentinel, the same image) with its own dir and conf. */
+async function startSentinelContainer(
+  docker: Dockerode,
+  image: string,
+  labels: LabelContext,
+  labDir: string,
+  p: NodePlacement,
+  allocator: PortAllocator,
+  password: string | undefined,
+  progress?: (msg: string) => void,
+): Promise<LabSentinel> {
+  const dir = join(labDir, `sentinel-${p.index}`);
+  await mkdir(dir, { mode: 0o700 });
+  const { port, containerId } = await startNodeContainer(docker, {
+    image,
+    labels: nodeLabels(labels, p.index, "sentinel"),
+    host: p.host,
+    dir,
+    allocator,
+    conf: { cluster: false, nodeTimeoutMs: 0, password },
+    extraArgs: ["--sentinel"],
+    render: (port) => renderSentinelConf({ host: p.host, port, dir, logfile: join(dir, "redis.log"), password }),
+  });
+  progress?.(`sentinel ${p.index} up at ${formatAddress({ host: p.host, port })} (zone ${p.zone}, container ${containerId.slice(0, 12)})`);
+  return { ...p, port, containerId, dir };
 }

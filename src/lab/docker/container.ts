@@ -91,15 +91,15 @@ export interface StartContainerOptions {
   conf: StartNodeOptions["conf"];
   /** Extra arguments after the conf file, e.g. ["--sentinel"]. */
   extraArgs?: string[];
-  /** Writes the node's conf for a port; default: a redis-server node's conf. */
-  prepare?: (port: number) => Promise<void>;
+  /** The config file for a port instead of a redis node's redis.conf (a sentinel's). */
+  render?: (port: number) => string;
 }
 
 /** Creates, starts and waits for one node container; retries on another port when its port was taken. */
 export async function startNodeContainer(docker: Dockerode, o: StartContainerOptions): Promise<{ port: number; containerId: string }> {
   for (let attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
     const port = attempt === 1 && o.port !== undefined ? o.port : await o.allocator.next(o.host);
-    await (o.prepare ? o.prepare(port) : prepareNodeDir(o.dir, o.host, port, o.conf));
+    await prepareNodeDir(o.dir, o.host, port, o.conf, o.render);
     const container = await createNodeContainer(docker, { image: o.image, labels: o.labels, dir: o.dir, args: [confPath(o.dir), ...(o.extraArgs ?? [])] });
     await container.start();
     const outcome = await waitContainerReady(container, o.host, port, o.dir, o.conf.password);

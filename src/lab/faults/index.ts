@@ -11,7 +11,7 @@ import { LabError, LabNotFoundError, ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { labStateDir, loadLab, saveLab } from "../store.js";
 import type { LabBackendName, LabNode, LabState, NodeFault } from "../types.js";
-import { removeChain, sweepOrphanChains, writeChain } from "./iptables.js";
+import { iptablesInstalled, removeChain, sweepOrphanChains, writeChain } from "./iptables.js";
 import { localFaults } from "./local.js";
 import { chainName, chainRules, heal, isolate, zoneSubnets, type Cut } from "./partition-rules.js";
 import type { NodeAction, NodeFaults } from "./types.js";
@@ -31,15 +31,20 @@ async function requireLab(name: string): Promise<LabState> {
   return state;
 }
 
-/** A node by HOST:PORT or by its 0-based index in the lab. */
+/** A lab member by HOST:PORT (a node or a sentinel), a node by its 0-based index, or a sentinel as s0, s1, ... */
 export function findNode(state: LabState, ref: string | number): LabNode {
-  const byIndex = typeof ref === "number" || /^\d+$/.test(ref) ? state.nodes.find((n) => n.index === Number(ref)) : undefined;
-  const node = byIndex ?? (typeof ref === "string" && ref.includes(":") ? state.nodes.find((n) => formatAddress(n) === formatAddress(parseAddress(ref))) : undefined);
+  const text = String(ref).trim();
+  const sentinels = state.sentinels ?? [];
+  let node: LabNode | undefined;
+  if (/^\d+$/.test(text)) node = state.nodes.find((n) => n.index === Number(text));
+  else if (/^s\d+$/.test(text)) node = sentinels.find((n) => n.index === Number(text.slice(1)));
+  else if (text.includes(":")) {
+    const wanted = formatAddress(parseAddress(text));
+    node = [...state.nodes, ...sentinels].find((n) => formatAddress(n) === wanted);
+  }
   if (!node) {
-    throw new ValidationError(
-      `Lab ${state.name} has no node '${ref}' (nodes: ${state.nodes.map((n) => `${n.index}=${formatAddress(n)}`).join(", ")}).`,
-      "Name a node by HOST:PORT or by its index; lab_status lists them.",
-    );
+    const listed = [...state.nodes.map((n) => `${n.index}=${formatAddress(n)}`), ...sentinels.map((n) => `s${n.index}=${formatAddress(n)}`)];
+    throw new ValidationError(`Lab ${state.name} has no node '${ref}' (nodes: ${listed.join(", ")}).`, "Name a node by HOST:PORT or by its index (a sentinel as s0, s1, ...); lab_status lists them.");
   }
   return node;
 }
@@ -61,10 +66,12 @@ export interface NodeFaultResult {
   elapsedMs: number;
 }
 
-/** Saves one node's new record, re-reading the state first so a concurrent change to another node is kept. */
+/** Saves one member's new record (found by its dir), re-reading the state first so a concurrent change to another is kept. */
 async function saveNode(name: string, node: LabNode): Promise<void> {
   const fresh = await requireLab(name);
-  fresh.nodes = fresh.nodes.map((n) => (n.index === node.index ? node : n));
+  const swap = (list: LabNode[]) => list.map((n) => (n.dir === node.dir ? node : n));
+  fresh.nodes = swap(fresh.nodes);
+  if (fresh.sentinels) fresh.sentinels = swap(fresh.sentinels);
   await saveLab(fresh);
 }
 
@@ -108,7 +115,9 @@ export interface PartitionResult {
   elapsedMs: number;
 }
 
-const zonesOf = (state: LabState): string[] => [...new Set(state.nodes.map((n) => n.zone))].sort();
+/** Every process of the lab, sentinels included: a zone may hold only a sentinel. */
+const members = (state: LabState): LabNode[] => [...state.nodes, ...(state.sentinels ?? [])];
+export const zonesOf = (state: LabState): string[] => [...new Set(members(state).map((n) => n.zone))].sort();
 
 async function applyCuts(state: LabState, cuts: Cut[]): Promise<void> {
   const key = labStateDir(state.name);
@@ -119,7 +128,7 @@ async function applyCuts(state: LabState, cuts: Cut[]): Promise<void> {
   }
   // Record the intent before the rules exist, so a crash in between still lets down remove them.
   await saveLab({ ...state, cuts });
-  await writeChain(key, chainRules(chainName(key), cuts, zoneSubnets(state.nodes)));
+  await writeChain(key, chainRules(chainName(key), cuts, zoneSubnets(members(state))));
 }
 
 /** Cuts `zone` off from every other zone of the lab (cuts already made stay). */
@@ -148,4 +157,10 @@ export async function labHeal(labName: string, zone?: string): Promise<Partition
 export async function undoPartitions(state: LabState): Promise<boolean> {
   if (!state.cuts?.length) return false;
   return removeChain(labStateDir(state.name));
+}
+
+/** For lab down --force of a lab whose state is unreadable (so cannot say whether it cut anything): removes its chain if there is one. */
+export async function sweepPartitions(labName: string): Promise<void> {
+  if (process.getuid?.() !== 0 || !iptablesInstalled()) return;
+  await removeChain(labStateDir(labName));
 }

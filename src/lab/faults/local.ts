@@ -41,7 +41,8 @@ export const localFaults: NodeFaults = {
     if (node.pid !== undefined && isNodeProcess(node.pid, node.dir)) {
       throw new LabError(`Node ${node.host}:${node.port} is already running (pid ${node.pid}).`, "Stop or kill it first, or use restart.");
     }
-    const pid = await respawnNode(findRedisServer(), node.host, node.port, node.dir, state.password);
+    const sentinel = state.sentinels?.some((s) => s.dir === node.dir) ?? false;
+    const pid = await respawnNode(findRedisServer(), node.host, node.port, node.dir, state.password, sentinel ? ["--sentinel"] : []);
     const { fault: _gone, ...rest } = node;
     return { ...rest, pid };
   },

@@ -39,7 +39,7 @@ export function nodeFaultTool(spec: NodeFaultToolSpec) {
     description: spec.description,
     toolset: "lab",
     input: z.object({
-      node: z.string().describe("The lab node: HOST:PORT, or its 0-based index."),
+      node: z.string().describe("The lab node: HOST:PORT, its 0-based index, or a sentinel as s0, s1, ..."),
       lab: z.string().optional().describe("Lab name; default: the only lab there is."),
       ...dryRunField,
       ...(spec.annotations.destructiveHint ? confirmField : {}),

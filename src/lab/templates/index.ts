@@ -6,11 +6,14 @@ import { ValidationError } from "../../errors.js";
 import { activePassive } from "./active-passive.js";
 import { readReplicas } from "./read-replicas.js";
 import { sentinel3 } from "./sentinel-3.js";
+import { geo } from "./geo.js";
+import { multiDc } from "./multi-dc.js";
+import { multiDcSentinel } from "./multi-dc-sentinel.js";
 import type { LabTemplate } from "./types.js";
 
 export type { LabTemplate, TemplateOptions } from "./types.js";
 
-export const TEMPLATES: readonly LabTemplate[] = [activePassive, readReplicas, sentinel3];
+export const TEMPLATES: readonly LabTemplate[] = [activePassive, readReplicas, sentinel3, multiDc, multiDcSentinel, geo];
 
 export function findTemplate(name: string): LabTemplate {
   const t = TEMPLATES.find((x) => x.name === name);
