@@ -131,6 +131,21 @@ describe.skipIf(noPartitions !== undefined)(`partitions on the local backend${no
     expect((await loadLab("cut"))!.cuts).toEqual([]);
   });
 
+  it("cuts only this lab: another lab's nodes on the same zone addresses keep talking", async () => {
+    const other = await labUp({ name: "bystander", nodes: 2, zones: 2, cluster: false });
+    try {
+      const [a] = lab.nodes;
+      const [oa, ob] = other.nodes; // 127.0.1.x and 127.0.2.x, like this lab's z1 and z2
+      await labPartition("cut", "z1");
+      expect(await canConnect(lab.nodes[1].host, lab.nodes[1].port, a.host)).toBe(false);
+      expect(await canConnect(ob.host, ob.port, oa.host)).toBe(true);
+      expect(await canConnect(oa.host, oa.port, ob.host)).toBe(true);
+    } finally {
+      await labHeal("cut");
+      await labDown("bystander");
+    }
+  });
+
   it("refuses a zone the lab does not have", async () => {
     await expect(labPartition("cut", "z7")).rejects.toThrow(/'z7' is not a zone of this lab \(zones: z1, z2, z3\)/);
   });

@@ -51,14 +51,26 @@ describe("zoneSubnets", () => {
 });
 
 describe("chainRules", () => {
-  it("drops both directions of every cut", () => {
-    const subnets = new Map([["z1", ["127.0.1.0/24"]], ["z2", ["127.0.2.0/24"]], ["z3", ["127.0.3.0/24"]]]);
-    expect(chainRules("RPILOT-x", [["z1", "z2"], ["z1", "z3"]], subnets)).toEqual([
-      ["-A", "RPILOT-x", "-s", "127.0.1.0/24", "-d", "127.0.2.0/24", "-j", "DROP"],
-      ["-A", "RPILOT-x", "-s", "127.0.2.0/24", "-d", "127.0.1.0/24", "-j", "DROP"],
-      ["-A", "RPILOT-x", "-s", "127.0.1.0/24", "-d", "127.0.3.0/24", "-j", "DROP"],
-      ["-A", "RPILOT-x", "-s", "127.0.3.0/24", "-d", "127.0.1.0/24", "-j", "DROP"],
+  const members = [
+    { host: "127.0.1.1", zone: "z1", ports: [7000, 17000] },
+    { host: "127.0.2.1", zone: "z2", ports: [7001, 17001] },
+    { host: "127.0.3.1", zone: "z3", ports: [7002] },
+  ];
+
+  it("drops traffic between the other side's subnet and this lab's ports only, both ways", () => {
+    expect(chainRules("RPILOT-x", [["z1", "z2"]], members)).toEqual([
+      ["-A", "RPILOT-x", "-s", "127.0.2.0/24", "-d", "127.0.1.1/32", "-p", "tcp", "-m", "multiport", "--dports", "7000,17000", "-j", "DROP"],
+      ["-A", "RPILOT-x", "-s", "127.0.1.1/32", "-d", "127.0.2.0/24", "-p", "tcp", "-m", "multiport", "--sports", "7000,17000", "-j", "DROP"],
+      ["-A", "RPILOT-x", "-s", "127.0.1.0/24", "-d", "127.0.2.1/32", "-p", "tcp", "-m", "multiport", "--dports", "7001,17001", "-j", "DROP"],
+      ["-A", "RPILOT-x", "-s", "127.0.2.1/32", "-d", "127.0.1.0/24", "-p", "tcp", "-m", "multiport", "--sports", "7001,17001", "-j", "DROP"],
     ]);
+  });
+
+  it("leaves zones outside the cuts alone and splits more than 15 ports per rule", () => {
+    expect(chainRules("C", [["z1", "z2"]], members).some((r) => r.includes("127.0.3.1/32") || r.includes("127.0.3.0/24"))).toBe(false);
+    const many = [{ host: "127.0.1.1", zone: "z1", ports: Array.from({ length: 16 }, (_, i) => 7000 + i) }, { host: "127.0.2.1", zone: "z2", ports: [8000] }];
+    const toMany = chainRules("C", [["z1", "z2"]], many).filter((r) => r.includes("127.0.1.1/32") && r.includes("--dports"));
+    expect(toMany.map((r) => r[r.indexOf("--dports") + 1].split(",").length)).toEqual([15, 1]);
   });
 });
 

@@ -13,7 +13,8 @@ import { labStateDir, loadLab, saveLab } from "../store.js";
 import type { LabBackendName, LabNode, LabState, NodeFault } from "../types.js";
 import { iptablesInstalled, removeChain, sweepOrphanChains, writeChain } from "./iptables.js";
 import { localFaults } from "./local.js";
-import { chainName, chainRules, heal, isolate, zoneSubnets, type Cut } from "./partition-rules.js";
+import { BUS_PORT_OFFSET } from "../ports.js";
+import { chainName, chainRules, heal, isolate, type Cut, type CutMember } from "./partition-rules.js";
 import type { NodeAction, NodeFaults } from "./types.js";
 
 export { NODE_ACTIONS, type NodeAction, type NodeFaults } from "./types.js";
@@ -117,6 +118,12 @@ export interface PartitionResult {
 
 /** Every process of the lab, sentinels included: a zone may hold only a sentinel. */
 const members = (state: LabState): LabNode[] => [...state.nodes, ...(state.sentinels ?? [])];
+/** What a cut isolates: every process with its ports (a cluster node's bus port too, nobody else's). */
+export function cutMembers(state: LabState): CutMember[] {
+  const busPort = (port: number) => (state.spec.cluster ? [port, port + BUS_PORT_OFFSET] : [port]);
+  return [...state.nodes.map((n) => ({ host: n.host, zone: n.zone, ports: busPort(n.port) })), ...(state.sentinels ?? []).map((s) => ({ host: s.host, zone: s.zone, ports: [s.port] }))];
+}
+
 export const zonesOf = (state: LabState): string[] => [...new Set(members(state).map((n) => n.zone))].sort();
 
 async function applyCuts(state: LabState, cuts: Cut[]): Promise<void> {
@@ -128,7 +135,7 @@ async function applyCuts(state: LabState, cuts: Cut[]): Promise<void> {
   }
   // Record the intent before the rules exist, so a crash in between still lets down remove them.
   await saveLab({ ...state, cuts });
-  await writeChain(key, chainRules(chainName(key), cuts, zoneSubnets(members(state))));
+  await writeChain(key, chainRules(chainName(key), cuts, cutMembers(state)));
 }
 
 /** Cuts `zone` off from every other zone of the lab (cuts already made stay). */

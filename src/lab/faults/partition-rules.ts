@@ -2,10 +2,13 @@
  * Partitions as data: which zone pairs are cut, the loopback subnet of each zone, the
  * iptables rules that cut them and the chain that holds them. Pure; iptables.ts runs it.
  *
- * A cut between zones A and B drops every packet from A's subnet to B's and back. Lab
- * nodes send from their own address (bind-source-addr), so a cut holds for the cluster
- * bus, replication and Sentinel alike, while a client on 127.0.0.1 (no zone) still
- * reaches every node: that is where the operator and `lab status` stand.
+ * A cut between zones A and B drops every TCP packet between an address of A's subnet and
+ * a port this lab's processes listen on in B (client and cluster bus ports), both ways,
+ * and the same for B's subnet and A's processes. Lab nodes send from their own address
+ * (bind-source-addr), so a cut holds for the cluster bus, replication and Sentinel alike;
+ * a drill client bound to 127.0.Z.x is cut like zone Z's nodes; a client on 127.0.0.1
+ * (no zone) still reaches every node. Other labs on the same subnets listen on other
+ * ports, so one lab's partition never touches another's traffic.
  */
 import { createHash } from "node:crypto";
 import { ValidationError } from "../../errors.js";
@@ -55,15 +58,36 @@ export function heal(existing: readonly Cut[], zone?: string): Cut[] {
   return zone === undefined ? [] : existing.filter(([a, b]) => a !== zone && b !== zone);
 }
 
-/** `iptables -A` argument lists for the chain: both directions of every cut, subnet by subnet. */
-export function chainRules(chain: string, cuts: readonly Cut[], subnets: ReadonlyMap<string, string[]>): string[][] {
+/** A process of the lab that a cut isolates: its address, zone and the ports it listens on. */
+export interface CutMember {
+  host: string;
+  zone: string;
+  /** Client port, and the cluster bus port for a cluster node. */
+  ports: number[];
+}
+
+/** iptables' multiport match takes at most 15 ports. */
+const MULTIPORT_MAX = 15;
+
+/** `iptables -A` argument lists for the chain: both directions of every cut, per member of either side. */
+export function chainRules(chain: string, cuts: readonly Cut[], members: readonly CutMember[]): string[][] {
+  const subnets = zoneSubnets(members);
   const rules: string[][] = [];
-  const drop = (from: string, to: string) => {
-    for (const s of subnets.get(from) ?? []) for (const d of subnets.get(to) ?? []) rules.push(["-A", chain, "-s", s, "-d", d, "-j", "DROP"]);
+  // Traffic between `other`'s subnets and member m's ports: packets to them and packets from them.
+  const isolate = (m: CutMember, other: string) => {
+    for (let i = 0; i < m.ports.length; i += MULTIPORT_MAX) {
+      const ports = m.ports.slice(i, i + MULTIPORT_MAX).join(",");
+      for (const net of subnets.get(other) ?? []) {
+        rules.push(["-A", chain, "-s", net, "-d", `${m.host}/32`, "-p", "tcp", "-m", "multiport", "--dports", ports, "-j", "DROP"]);
+        rules.push(["-A", chain, "-s", `${m.host}/32`, "-d", net, "-p", "tcp", "-m", "multiport", "--sports", ports, "-j", "DROP"]);
+      }
+    }
   };
   for (const [a, b] of cuts) {
-    drop(a, b);
-    drop(b, a);
+    for (const m of members) {
+      if (m.zone === b) isolate(m, a);
+      if (m.zone === a) isolate(m, b);
+    }
   }
   return rules;
 }
