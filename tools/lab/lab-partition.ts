@@ -11,8 +11,9 @@ export const labPartition = defineTool({
   name: "lab_partition",
   title: "Cut a lab zone off from the others",
   description:
-    "Partition a lab: drop all traffic between one zone (127.0.Z.0/24) and every other zone of the lab, both ways, " +
-    "with iptables rules in a chain the lab owns (no other rule is touched). Nodes on each side still run and " +
+    "Partition a lab: drop all traffic between one zone (127.0.Z.0/24) and the lab's processes in every other zone, " +
+    "both ways, with iptables rules on this lab's ports in a chain the lab owns (no other rule, and no other lab on " +
+    "the same addresses, is touched). Nodes on each side still run and " +
     "answer clients on their own side; a client on 127.0.0.1 still reaches all nodes. Use it to drill a lost " +
     "datacenter or split brain; cuts add up (partition z1, then z2, leaves three islands). Undo with lab_heal; " +
     "lab_down also removes the rules. Needs root for iptables. Labs only.",
