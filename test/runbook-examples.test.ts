@@ -50,6 +50,13 @@ async function runGreen(example: string, ...extra: string[]): Promise<{ steps: A
   return JSON.parse(readFileSync(json, "utf8"));
 }
 
+/** redis-cli --cluster check, the outside judge, on the cluster the runbook's `create` step built. */
+async function expectRedisCliCheckPasses(report: Awaited<ReturnType<typeof runGreen>>): Promise<void> {
+  const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
+  const judge = await redisCliClusterCheck(seed);
+  expect(judge.ok, judge.output).toBe(true);
+}
+
 function junitCases(file: string): Case[] {
   const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(readFileSync(file, "utf8"));
   return [doc.testsuites.testsuite.testcase].flat();
@@ -156,9 +163,7 @@ cleanup:
 
   it.skipIf(!ROOT)("multi-dc: nine nodes over three zones lose z1, fail over, heal and converge", async () => {
     const report = await runGreen("multi-dc.yaml");
-    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
-    const judge = await redisCliClusterCheck(seed);
-    expect(judge.ok, judge.output).toBe(true);
+    await expectRedisCliCheckPasses(report);
     await labDown("rb-multi-dc");
   }, 300_000);
 
@@ -178,9 +183,7 @@ cleanup:
   it("reshard: slots move to one master and are rebalanced back; redis-cli --cluster check passes after", async () => {
     const report = await runGreen("reshard.yaml", "--var", "slots=700");
     expect(report.steps.find((s) => s.key === "reshard")!.output).toMatchObject({ ok: true, slotsMoved: 700 });
-    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
-    const judge = await redisCliClusterCheck(seed);
-    expect(judge.ok, judge.output).toBe(true);
+    await expectRedisCliCheckPasses(report);
     await labDown("rb-reshard");
   }, 300_000);
 
@@ -188,9 +191,7 @@ cleanup:
     const report = await runGreen("planned-failover.yaml");
     const failover = report.steps.find((s) => s.key === "failover")!.output as { mode: string; oldMaster: { reachable: boolean } };
     expect(failover).toMatchObject({ mode: "default", oldMaster: { reachable: true } });
-    const seed = (report.steps.find((s) => s.key === "create")!.output!.nodes as Array<{ address: string }>)[0].address;
-    const judge = await redisCliClusterCheck(seed);
-    expect(judge.ok, judge.output).toBe(true);
+    await expectRedisCliCheckPasses(report);
     await labDown("rb-failover");
   }, 300_000);
 });
