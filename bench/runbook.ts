@@ -24,7 +24,7 @@ const arg = (name: string, def: string) => {
 };
 const RUNS = Number(arg("runs", "10"));
 const ROOT = join(new URL("../..", import.meta.url).pathname);
-const BIN = join(ROOT, "bin", "redis-pilot");
+const BIN = join(ROOT, "bin", "redis-pilot.cjs");
 const RUNBOOKS = join(ROOT, "runbooks");
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-rb-"));
 
@@ -41,7 +41,8 @@ const ctx = { progress: () => {}, signal: new AbortController().signal, targets:
 
 async function timed(file: string, args: string[]): Promise<number> {
   const t0 = performance.now();
-  await run(file, args, { env: process.env });
+  // The package's bin is a node script: run it as npx would, with node.
+  await (file === BIN ? run(process.execPath, [BIN, ...args], { env: process.env }) : run(file, args, { env: process.env }));
   return performance.now() - t0;
 }
 
