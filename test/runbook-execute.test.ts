@@ -23,6 +23,8 @@ const echo = defineTool({
   output: z.object({ value: z.unknown(), tag: z.string(), ok: z.boolean(), findings: z.array(findingSchema), list: z.array(z.object({ n: z.number() })) }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   summarize: (o) => `echo ${o.tag}`,
+  // Like cluster_check at the command line: a "bad" tag exits 1.
+  cli: { exitCode: (o) => (o.tag === "bad" ? 1 : 0) },
   async handler(input) {
     calls.push(`${input.tag ?? "echo"}${input.dryRun ? " (dry)" : ""}`);
     if (input.fail) throw new PilotError("boom", `${input.tag} failed.`, "Do not ask it to fail.");
@@ -215,5 +217,17 @@ steps:
     const md = renderReport(r, "markdown");
     expect(md).toContain("| 2 | step 'bad' | `test_echo` | FAILED |");
     expect(JSON.parse(renderReport(r, "json")).counts).toEqual({ passed: 1, failed: 1, error: 0, skipped: 1 });
+  });
+
+  it("a step without expectations is judged by the tool's own verdict (its CLI exit code); with expectations, they decide", async () => {
+    const r = await run(`name: verdict
+steps:
+  - { id: judged, tool: test_echo, with: { tag: bad }, continue-on-error: true }
+  - { id: decided, tool: test_echo, with: { tag: bad }, expect: [{ path: tag, equals: bad }] }
+  - { id: fine, tool: test_echo, with: { tag: good } }
+`);
+    expect(statuses(r)).toEqual({ judged: "failed", decided: "passed", fine: "passed" });
+    expect(r.steps[0].expectations).toEqual([{ text: "test_echo passes by its own verdict (its command-line exit code)", ok: false, actual: "exit code 1" }]);
+    expect(r.ok).toBe(false);
   });
 });

@@ -141,6 +141,17 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
     return undefined;
   }
 
+  /**
+   * The step's expectations; a step with none is judged as its command-line verb would
+   * be (the tool's cli.exitCode, e.g. cluster_check with an error finding exits 1), so a
+   * bare `- tool: cluster_check` cannot pass on a broken cluster.
+   */
+  function judge(step: CompiledStep, output: Record<string, unknown>): AssertionResult[] {
+    if (step.expect.length) return step.expect.map((a) => checkAssertion(a, output, ctx));
+    const code = step.tool.cli?.exitCode?.(output) ?? 0;
+    return code === 0 ? [] : [{ text: `${step.tool.name} passes by its own verdict (its command-line exit code)`, ok: false, actual: `exit code ${code}` }];
+  }
+
   async function attempt(step: CompiledStep, n: number, stepSignal: AbortSignal): Promise<{ result: InvokeResult; args: Record<string, unknown>; checks: AssertionResult[] }> {
     const args = resolveDynamic(step.args, ctx) as Record<string, unknown>;
     if (dryRun && isMutating(step.tool)) args.dryRun = true;
@@ -153,7 +164,7 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
       signal: stepSignal,
       timeoutMs: step.timeoutMs,
     });
-    const judged = result.ok && !(dryRun && args.dryRun === true) ? step.expect.map((a) => checkAssertion(a, result.output, ctx)) : [];
+    const judged = result.ok && !(dryRun && args.dryRun === true) ? judge(step, result.output) : [];
     return { result, args, checks: judged };
   }
 
