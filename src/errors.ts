@@ -35,6 +35,28 @@ export class UnreachableError extends PilotError {
   }
 }
 
+/** Something answered at the address, but not in the Redis protocol. */
+export class NotRedisError extends PilotError {
+  constructor(readonly address: string, sample: string) {
+    super(
+      "not_redis",
+      `${address} answered, but not in the Redis protocol${sample ? ` (it began with ${sample})` : ""}: it is not a Redis server, or it expects TLS.`,
+      `Check that ${address} is the Redis server you mean (and add --tls, or tls in its target, if it uses TLS).`,
+    );
+  }
+}
+
+/** A reply larger than any our commands read: the connection was closed to keep memory bounded. */
+export class ReplyTooLargeError extends PilotError {
+  constructor(readonly address: string, limit: number, what: string) {
+    super(
+      "reply_too_large",
+      `${address} sent more than ${Math.round(limit / 1024 / 1024)} MiB for ${what}, so its connection was closed.`,
+      `No Redis reply to these commands is that large: check that ${address} is the Redis server you mean.`,
+    );
+  }
+}
+
 export class AuthError extends PilotError {
   constructor(readonly address: string) {
     super("auth_failed", `Authentication failed at ${address}.`, "Check the username and password (or the target's credential env variable) and retry.");

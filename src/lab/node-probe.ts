@@ -8,6 +8,8 @@ import { connect } from "node:net";
 
 export type ProbeResult = { info: string } | { error: string };
 
+const MAX_PROBE_BYTES = 1024 * 1024;
+
 function encode(args: string[]): string {
   return `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("");
 }
@@ -62,7 +64,10 @@ export function probeInfo(host: string, port: number, password: string | undefin
     socket.once("error", () => finish(undefined));
     socket.once("close", () => finish(undefined));
     socket.once("connect", () => socket.write((password === undefined ? "" : encode(["AUTH", password])) + encode(["INFO"])));
+    let size = 0;
     socket.on("data", (chunk) => {
+      // INFO is a few KiB: whatever sends more on a lab port is not our node.
+      if ((size += chunk.length) > MAX_PROBE_BYTES) return finish({ error: `more than ${MAX_PROBE_BYTES} bytes in reply` });
       chunks.push(chunk);
       const replies = readReplies(Buffer.concat(chunks), count);
       if (!replies) return;

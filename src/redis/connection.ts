@@ -5,11 +5,12 @@
  */
 import type { ConnectionOptions as TlsOptions } from "node:tls";
 import type { Redis } from "ioredis";
-import { AuthError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
+import { AuthError, NotRedisError, PilotError, TimeoutError, UnreachableError } from "../errors.js";
 import { formatAddress, parseAddress } from "./address.js";
 import { format } from "node:util";
 import { redactText } from "../secrets.js";
 import { isNodeAccess, uniformAccess, type NodeAccess } from "./node-access.js";
+import { limitReplies, ReplyBudget } from "./reply-limit.js";
 
 export interface ConnectionOptions {
   username?: string;
@@ -19,6 +20,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** @default 5000 */
   commandTimeoutMs?: number;
+  /** Close the connection when one reply grows past this (src/redis/reply-limit.ts). @default 8 MiB */
+  maxReplyBytes?: number;
   /**
    * Connect to this IP instead of looking the address's host name up again: the resolver
    * pins the IP it checked the policy against (src/redis/node-access.ts).
@@ -45,6 +48,9 @@ export function toPilotError(address: string, err: unknown, opts: ConnectionOpti
   if (err instanceof PilotError || !(err instanceof Error)) return err;
   const code = (err as NodeJS.ErrnoException).code;
   if (AUTH_REPLY.test(err.message)) return new AuthError(address);
+  // redis-parser's "Protocol error, got "H" as reply type byte": reached, but not a Redis server.
+  const protocol = /^Protocol error, got (".{1,3}"|\S+) as reply type byte/.exec(err.message);
+  if (err.name === "ParserError" || protocol) return new NotRedisError(address, protocol ? JSON.stringify(protocol[1].replace(/^"|"$/g, "")) : "");
   if (code && NETWORK_CODES[code]) return new UnreachableError(address, NETWORK_CODES[code]);
   if (code === "ETIMEDOUT") return new UnreachableError(address, `no connection within ${opts.connectTimeoutMs ?? 2000} ms`);
   if (err.message === "Command timed out") return new TimeoutError(`A reply from ${address}`, opts.commandTimeoutMs ?? 5000);
@@ -76,6 +82,10 @@ export interface ConnectOptions {
 
 /** Connects to one node and resolves once it answers (see ConnectOptions.ping). */
 export async function connect(address: string, opts: ConnectionOptions = {}, how: ConnectOptions = {}): Promise<Redis> {
+  return connectBounded(address, opts, how);
+}
+
+async function connectBounded(address: string, opts: ConnectionOptions, how: ConnectOptions, budget?: ReplyBudget): Promise<Redis> {
   const { host, port } = parseAddress(address);
   const RedisClient = await loadRedisClient();
   const client = new RedisClient({
@@ -105,6 +115,7 @@ export async function connect(address: string, opts: ConnectionOptions = {}, how
   client.on("error", (err: Error) => {
     firstError ??= err;
   });
+  limitReplies(client, formatAddress({ host, port }), opts.maxReplyBytes, budget);
   try {
     await client.connect();
     if (how.ping !== false) await client.call("PING");
@@ -135,6 +146,8 @@ export async function withNode<T>(address: string, opts: ConnectionOptions, fn: 
  */
 export class NodePool {
   private readonly clients = new Map<string, Promise<Redis>>();
+  /** What the replies in flight on this pool's connections may hold together. */
+  readonly budget = new ReplyBudget();
   /** Whose credentials each address gets; readClusterView admits discovered peers through it. */
   readonly access: NodeAccess;
 
@@ -160,7 +173,7 @@ export class NodePool {
       return this.get(key, how);
     }
     // Asked per connect, not cached: an address the access never admitted throws here, before any socket.
-    const pending = connect(key, this.access.connection(key), how);
+    const pending = connectBounded(key, this.access.connection(key), how, this.budget);
     this.clients.set(key, pending);
     pending.catch(() => {
       if (this.clients.get(key) === pending) this.clients.delete(key);
