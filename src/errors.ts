@@ -7,7 +7,7 @@ import { redactText } from "./secrets.js";
  * argument named in a message is a reference (src/registry/words.ts), which each front
  * end says in its own words.
  */
-import { againRef, callRef, speak, toolRef, type Words } from "./registry/words.js";
+import { againRef, argRef, callRef, speak, toolRef, type Words } from "./registry/words.js";
 
 export class PilotError extends Error {
   readonly code: string;
@@ -157,7 +157,7 @@ export class VerificationFailedError extends PilotError {
 
 export class TimeoutError extends PilotError {
   constructor(what: string, ms: number) {
-    super("timeout", `${what} did not happen within ${ms} ms.`, `Check the nodes with ${toolRef("cluster_check")}; raise the timeout if the servers are slow.`);
+    super("timeout", `${what} did not happen within ${ms} ms.`, `Check the nodes with ${toolRef("cluster_check")}; if the servers are only slow, raise ${argRef("timeoutMs", undefined, "cluster_check")}.`);
   }
 }
 
@@ -165,6 +165,23 @@ export class CancelledError extends PilotError {
   constructor(message = "The operation was cancelled.", next = `Check the servers with ${toolRef("cluster_check")} before retrying.`) {
     super("cancelled", message, next);
   }
+}
+
+/**
+ * A value the caller sent, quoted for a message: whole when short, else its start and
+ * its length, so an error never echoes a megabyte back.
+ */
+export function quoted(value: unknown, max = 64): string {
+  const s = String(value);
+  return s.length <= max ? `'${s}'` : `'${s.slice(0, max - 16)}…' (${s.length} characters)`;
+}
+
+/** The longest message any front end shows: a safety net behind quoted(). */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** text cut to MAX_MESSAGE_CHARS, saying how much was left out. */
+export function clipMessage(text: string, max = MAX_MESSAGE_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters left out)`;
 }
 
 /** What was thrown, as text: an Error's message, anything else stringified. */
@@ -182,5 +199,5 @@ export const REPORT_BUG = "This is a bug in redis-pilot; please report it with t
 
 /** One sentence plus the next step, for humans, in the words of the front end that shows it. */
 export function renderError(err: unknown, words?: Words): string {
-  return redactText(err instanceof PilotError ? speak(`${err.message} ${err.next}`, words) : `${internalMessage(err)} ${REPORT_BUG}`);
+  return clipMessage(redactText(err instanceof PilotError ? speak(`${err.message} ${err.next}`, words) : `${internalMessage(err)} ${REPORT_BUG}`));
 }

@@ -2,7 +2,7 @@
  * Lab specs: defaults, validation and node placement. Pure, shared by every backend,
  * so a docker lab places its nodes exactly like a local one.
  */
-import { ValidationError } from "../errors.js";
+import { ValidationError, quoted } from "../errors.js";
 import type { LabSpec } from "./types.js";
 
 export const LAB_NAME_PATTERN = /^[a-z0-9-]{1,40}$/;
@@ -16,7 +16,7 @@ export const isLabName = (name: string): boolean => LAB_NAME_PATTERN.test(name);
 /** Returns name when it is a valid lab name, else throws a ValidationError naming it. */
 export function checkLabName(name: string): string {
   if (!isLabName(name)) {
-    throw new ValidationError(`Lab name '${name}' is not allowed: use 1-40 characters from a-z, 0-9 and '-'.`, "Pick a name like 'demo' or 'zones-2'.");
+    throw new ValidationError(`Lab name ${quoted(name)} is not allowed: use 1-40 characters from a-z, 0-9 and '-'.`, "Pick a name like 'demo' or 'zones-2'.");
   }
   return name;
 }

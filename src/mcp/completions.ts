@@ -7,7 +7,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CompleteRequestSchema, ErrorCode, McpError, type CompleteResult } from "@modelcontextprotocol/sdk/types.js";
-import { renderError } from "../errors.js";
+import { quoted, renderError } from "../errors.js";
 import type { ServerDeps } from "./deps.js";
 import type { CompletionKind } from "./prompt-template.js";
 import { loadPrompts } from "./prompts.js";
@@ -67,11 +67,11 @@ export function registerCompletions(server: McpServer, deps: ServerDeps, prompts
     let kind: CompletionKind | undefined;
     if (ref.type === "ref/prompt") {
       const prompt = (await loadPrompts(promptsDir)).find((p) => p.name === ref.name);
-      if (!prompt) throw new McpError(ErrorCode.InvalidParams, `No prompt named '${ref.name}'. List them with prompts/list.`);
+      if (!prompt) throw new McpError(ErrorCode.InvalidParams, `No prompt named ${quoted(ref.name)}. List them with prompts/list.`);
       kind = prompt.arguments.find((a) => a.name === argument.name)?.complete;
     } else if (ref.type === "ref/resource") {
       const variables = TEMPLATE_COMPLETIONS[ref.uri];
-      if (!variables) throw new McpError(ErrorCode.InvalidParams, `No resource template '${ref.uri}'. List them with resources/templates/list.`);
+      if (!variables) throw new McpError(ErrorCode.InvalidParams, `No resource template ${quoted(ref.uri)}. List them with resources/templates/list.`);
       kind = variables[argument.name];
     }
     if (!kind) return completionResult([]);

@@ -4,6 +4,7 @@
  * loopback) and the bearer token, compared in constant time.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import { quoted } from "../errors.js";
 import { isLoopback } from "../redis/address.js";
 
 export interface GuardPolicy {
@@ -88,10 +89,10 @@ export function tokensEqual(given: string, expected: string): boolean {
 /** Host and Origin first (a rebinding page must learn nothing, not even that a token is needed), then the token. */
 export function checkRequest(h: GuardHeaders, policy: GuardPolicy): Refusal | undefined {
   if (!h.host || !policy.allowedHosts.has(h.host.toLowerCase())) {
-    return { status: 403, message: `Host '${h.host ?? ""}' is not served here (allowed: ${[...policy.allowedHosts].join(", ")}).` };
+    return { status: 403, message: `Host ${quoted(h.host ?? "")} is not served here (allowed: ${[...policy.allowedHosts].join(", ")}).` };
   }
   if (h.origin !== undefined && !isLoopbackOrigin(h.origin)) {
-    return { status: 403, message: `Origin '${h.origin}' is not allowed: only loopback origins may call this server.` };
+    return { status: 403, message: `Origin ${quoted(h.origin)} is not allowed: only loopback origins may call this server.` };
   }
   const token = bearerToken(h.authorization);
   if (!token) return { status: 401, message: "Missing bearer token: send 'Authorization: Bearer <token>'." };

@@ -31,7 +31,15 @@ export interface HttpOptions {
   maxSessions?: number;
   /** A session without a request for this long is closed. @default 30 minutes */
   sessionIdleMs?: number;
+  /** A client must send its request headers within this. @default 10000 */
+  headersTimeoutMs?: number;
+  /** ... and its whole request (headers and body) within this. @default 30000 */
+  requestTimeoutMs?: number;
 }
+
+/** Node's defaults (60 s, 300 s, checked every 30 s) let slow clients hold sockets for minutes. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RunningHttpServer {
   url: string;
@@ -49,22 +57,33 @@ function reply(res: ServerResponse, status: number, message: string, headers: Re
   res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message }, id: null }));
 }
 
-/** The body as JSON, or the status to answer with: 413 past the cap, 400 when not JSON. */
+/**
+ * After a 413, the rest of the body is read and dropped (up to this much), so the client
+ * that is still sending gets the 413 instead of a connection reset; past it, the socket goes.
+ */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The body as JSON, or the status to answer with: 413 past the cap (declared or streamed), 400 when not JSON. */
 function readJson(req: IncomingMessage, maxBytes: number): Promise<{ body: unknown } | { status: 400 | 413 }> {
-  if (Number(req.headers["content-length"] ?? 0) > maxBytes) return Promise.resolve({ status: 413 });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = Number(req.headers["content-length"] ?? 0) > maxBytes;
+    if (over) resolve({ status: 413 });
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= maxBytes) return void chunks.push(chunk);
-      // Stop reading but keep the socket: the 413 still has to go out (with connection: close).
-      req.off("data", onData).pause();
-      resolve({ status: 413 });
+      if (!over && size <= maxBytes) return void chunks.push(chunk);
+      if (!over) {
+        over = true;
+        chunks.length = 0;
+        resolve({ status: 413 });
+      }
+      if (size > maxBytes + DRAIN_MAX_BYTES) req.socket.destroy();
     };
     req.on("data", onData);
     req.on("error", reject);
     req.on("end", () => {
+      if (over) return;
       try {
         resolve({ body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
       } catch {
@@ -104,7 +123,8 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
     if (sessionId !== undefined && !session) return reply(res, 404, "Unknown or expired session: start a new one with initialize.");
     if (req.method === "POST") {
       const read = await readJson(req, maxBytes);
-      if ("status" in read) return reply(res, read.status, read.status === 413 ? `Request body over ${maxBytes} bytes.` : "Request body is not JSON.", { connection: "close" });
+      // A 413 keeps the connection while the rest of the body drains (readJson), so the client reads it instead of a reset.
+      if ("status" in read) return read.status === 413 ? reply(res, 413, `Request body over ${maxBytes} bytes: send smaller requests.`) : reply(res, 400, "Request body is not JSON.", { connection: "close" });
       if (session) return session.handleRequest(req, res, read.body);
       if (isInitializeRequest(read.body)) {
         if (!sessions.hasRoom()) return reply(res, 503, `Too many sessions (${sessions.max}): close one (DELETE ${MCP_PATH}) or retry later.`, { "retry-after": "30" });
@@ -119,7 +139,9 @@ export async function serveHttp(deps: ServerDeps, opts: HttpOptions): Promise<Ru
     return reply(res, 405, `Method ${req.method} not allowed on ${MCP_PATH}.`, { allow: "GET, POST, DELETE" });
   }
 
-  const server: Server = createServer((req, res) => {
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout);
+  const server: Server = createServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       process.stderr.write(`redis-pilot mcp: request failed: ${redactText(errorMessage(err))}\n`);
       reply(res, 500, "Internal server error.");

@@ -6,7 +6,7 @@
  */
 import { ResourceTemplate, type McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
-import { renderError } from "../errors.js";
+import { quoted, renderError } from "../errors.js";
 import type { PilotConfig } from "../targets/config.js";
 import type { TargetRef } from "../targets/resolver.js";
 import type { NodeView } from "../topology/types.js";
@@ -38,7 +38,12 @@ export const TEMPLATE_COMPLETIONS: Record<string, Record<string, CompletionKind>
 
 /** Template variables arrive as matched from the URI, still percent-encoded. */
 function variable(value: string | string[] | undefined): string {
-  return decodeURIComponent(Array.isArray(value) ? value[0] : (value ?? ""));
+  const raw = Array.isArray(value) ? value[0] : (value ?? "");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new McpError(ErrorCode.InvalidParams, `The resource URI has malformed percent-encoding in ${quoted(raw)}: write a '%' as %25.`);
+  }
 }
 
 /** Failures a user can act on become one sentence + next step; the read itself fails. */
@@ -46,7 +51,8 @@ async function reading(uri: URL, read: () => Promise<ReadResourceResult>): Promi
   try {
     return await read();
   } catch (err) {
-    throw new McpError(ErrorCode.InternalError, `Reading ${uri.href} failed: ${renderError(err)}`);
+    if (err instanceof McpError) throw err;
+    throw new McpError(ErrorCode.InternalError, `Reading ${quoted(uri.href, 200)} failed: ${renderError(err)}`);
   }
 }
 

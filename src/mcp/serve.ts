@@ -51,9 +51,10 @@ export function serverDeps(opts: Pick<ServeOptions, "readOnly" | "toolsets" | "c
 }
 
 async function serveStdio(deps: ServerDeps): Promise<void> {
-  const { StdioServerTransport } = await import("@modelcontextprotocol/sdk/server/stdio.js");
+  const [{ StdioServerTransport }, { limitedStdin }] = await Promise.all([import("@modelcontextprotocol/sdk/server/stdio.js"), import("./stdio-limit.js")]);
   const server = createMcpServer(deps);
-  await server.connect(new StdioServerTransport());
+  // Messages over the limit are refused one by one instead of ending the session (stdio-limit.ts).
+  await server.connect(new StdioServerTransport(limitedStdin(process.stdin, process.stdout), process.stdout));
   // The client closing our stdin is how a stdio session ends.
   process.stdin.once("end", () => {
     void server.close();

@@ -9,6 +9,7 @@ import { registerCompletions } from "./completions.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
 import { registerTools } from "./tools.js";
+import { guardRequestHandlers } from "./protocol-errors.js";
 
 export const SERVER_NAME = "redis-pilot";
 export const SERVER_VERSION = "0.1.0";
@@ -31,5 +32,6 @@ export function createMcpServer(deps: ServerDeps): McpServer {
   registerResources(server, deps);
   registerPrompts(server);
   registerCompletions(server, deps);
+  guardRequestHandlers(server);
   return server;
 }

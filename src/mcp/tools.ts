@@ -18,6 +18,7 @@ import {
   type Tool as ListedTool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { quoted } from "../errors.js";
 import type { AnyTool } from "../registry/tool.js";
 import { canElicit, elicitConfirmer } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
@@ -50,7 +51,7 @@ function notInSession(name: string, deps: ServerDeps): CallToolResult {
       {
         type: "text",
         text:
-          `No tool named '${name}' in this session (it is unknown, or left out by --read-only or --toolsets). ` +
+          `No tool named ${quoted(name)} in this session (it is unknown, or left out by --read-only or --toolsets). ` +
           (names.length ? `Use one of ${names.join(", ")}.` : "This session has no tools; restart the server with other --toolsets."),
       },
     ],

@@ -1,4 +1,4 @@
-import { ValidationError } from "../errors.js";
+import { ValidationError, quoted } from "../errors.js";
 
 export interface Address {
   host: string;
@@ -9,10 +9,10 @@ export interface Address {
 export function parseAddress(text: string): Address {
   const s = text.trim();
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(s) ?? /^(.+):(\d+)$/.exec(s);
-  if (!m) throw new ValidationError(`'${text}' is not an address of the form host:port.`, "Write each node as HOST:PORT, e.g. 127.0.0.1:7000.");
+  if (!m) throw new ValidationError(`${quoted(text)} is not an address of the form host:port.`, "Write each node as HOST:PORT, e.g. 127.0.0.1:7000.");
   const port = Number(m[2]);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ValidationError(`'${text}' has port ${m[2]}, outside 1-65535.`, "Use a port between 1 and 65535.");
+    throw new ValidationError(`${quoted(text)} has port ${m[2]}, outside 1-65535.`, "Use a port between 1 and 65535.");
   }
   return { host: m[1], port };
 }

@@ -151,14 +151,19 @@ export class NodePool {
   /** Whose credentials each address gets; readClusterView admits discovered peers through it. */
   readonly access: NodeAccess;
 
-  /** A NodeAccess from ctx.targets.resolve(); plain options (the same for every node) only for callers that own every server (tests, benches). */
-  constructor(access: NodeAccess | ConnectionOptions = {}) {
+  /**
+   * A NodeAccess from ctx.targets.resolve(); plain options (the same for every node) only
+   * for callers that own every server (tests, benches). `timeouts` override the access's
+   * for this pool (a tool's timeoutMs).
+   */
+  constructor(access: NodeAccess | ConnectionOptions = {}, private readonly timeouts: Pick<ConnectionOptions, "connectTimeoutMs" | "commandTimeoutMs"> = {}) {
     this.access = isNodeAccess(access) ? access : uniformAccess(access);
   }
 
   /** The options this pool connects to address with (for error wording: its timeouts). */
   optionsFor(address: string): ConnectionOptions {
-    return this.access.connection(formatAddress(parseAddress(address)));
+    const set = Object.fromEntries(Object.entries(this.timeouts).filter(([, v]) => v !== undefined));
+    return { ...this.access.connection(formatAddress(parseAddress(address))), ...set };
   }
 
   async get(address: string, how: ConnectOptions = {}): Promise<Redis> {
@@ -173,7 +178,7 @@ export class NodePool {
       return this.get(key, how);
     }
     // Asked per connect, not cached: an address the access never admitted throws here, before any socket.
-    const pending = connectBounded(key, this.access.connection(key), how, this.budget);
+    const pending = connectBounded(key, this.optionsFor(key), how, this.budget);
     this.clients.set(key, pending);
     pending.catch(() => {
       if (this.clients.get(key) === pending) this.clients.delete(key);

@@ -6,7 +6,7 @@
  * words (src/registry/words.ts), in which every message, summary and output is returned.
  */
 import type { z } from "zod";
-import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, internalMessage } from "../errors.js";
+import { ConfirmationRequiredError, PilotError, REPORT_BUG, ValidationError, clipMessage, internalMessage } from "../errors.js";
 import { log } from "../log.js";
 import { redactDeep, redactText } from "../secrets.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
@@ -70,7 +70,8 @@ function failure(err: unknown, started: number, words: Words, plan?: Record<stri
       : { code: "internal", message: internalMessage(err), next: REPORT_BUG };
   if (!(err instanceof PilotError) && !(err instanceof OutputSchemaError)) log.error({ err }, "tool handler failed");
   // What a server or a bug put into an error may hold a secret: every front end gets it redacted.
-  const safe = redactDeep(speakAll(error, words));
+  const spoken = speakAll(error, words);
+  const safe = redactDeep({ ...spoken, message: clipMessage(spoken.message), next: clipMessage(spoken.next) });
   return { ok: false, error: safe, summary: `${safe.message} ${safe.next}`, durationMs: Date.now() - started, ...(plan ? { plan: redactDeep(speakAll(plan, words)) } : {}) };
 }
 

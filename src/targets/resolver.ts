@@ -16,7 +16,7 @@
  *   mutate: true, dry runs included.
  */
 import { readFileSync } from "node:fs";
-import { LabNotFoundError, ValidationError } from "../errors.js";
+import { LabNotFoundError, ValidationError, quoted } from "../errors.js";
 import type { ConnectionOptions } from "../redis/connection.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import type { NodeAccess, Owner } from "../redis/node-access.js";
@@ -93,7 +93,7 @@ function connectionFor(t: TargetConfig): ConnectionOptions {
 function unknownTarget(name: string, targets: Record<string, TargetConfig>): ValidationError {
   const known = Object.keys(targets);
   return new ValidationError(
-    `No target named '${name}' in the config${known.length ? ` (known: ${known.join(", ")})` : ""}.`,
+    `No target named ${quoted(name)} in the config${known.length ? ` (known: ${known.join(", ")})` : ""}.`,
     "Add it under targets: in the config file, or pass --config.",
   );
 }

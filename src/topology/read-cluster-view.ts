@@ -25,6 +25,8 @@ export interface ReadClusterViewOptions {
   zones?: Record<string, string>;
   /** Follow the peers each node lists in CLUSTER NODES. @default true */
   discover?: boolean;
+  /** Per-command and connect timeout for every node, overriding the target's (ignored with a pool: set it there). */
+  timeoutMs?: number;
   /** Reuse connections across reads (polling loops); closed by its owner, not here. */
   pool?: NodePool;
 }
@@ -88,7 +90,7 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
   if (seeds.length === 0) throw new ValidationError("No node address was given to read the cluster from.", "Pass at least one HOST:PORT.");
   const access = opts.access ?? opts.pool?.access;
   if (!access) throw new Error("readClusterView needs the call's NodeAccess (or a NodePool built on it)");
-  const pool = opts.pool ?? new NodePool(access);
+  const pool = opts.pool ?? new NodePool(access, { connectTimeoutMs: opts.timeoutMs, commandTimeoutMs: opts.timeoutMs });
   const discover = opts.discover ?? true;
   const seedAddresses = seeds.map((s) => formatAddress(parseAddress(s)));
   const visited = new Set<string>();

@@ -29,6 +29,7 @@ export const clusterCheck = defineTool({
   input: z.object({
     ...targetFields,
     replicasPerMaster: z.number().int().min(0).optional().describe("Wanted replicas per slot-owning master; fewer is an error."),
+    timeoutMs: z.number().int().min(100).max(600_000).optional().describe("Per node: connect and command timeout in ms (default: the target's, else 2000 to connect and 5000 per command)."),
   }),
   output: z.object({
     ok: z.boolean(),
@@ -49,12 +50,12 @@ export const clusterCheck = defineTool({
   },
   cli: {
     args: ["nodes"],
-    flags: { replicasPerMaster: "replicas" },
+    flags: { replicasPerMaster: "replicas", timeoutMs: "timeout" },
     exitCode: (o) => (o.ok ? 0 : 1),
   },
-  async handler({ lab, target, nodes, replicasPerMaster }, ctx) {
+  async handler({ lab, target, nodes, replicasPerMaster, timeoutMs }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
-    const view = await readClusterView(resolved.addresses, { access: resolved.access });
+    const view = await readClusterView(resolved.addresses, { access: resolved.access, timeoutMs });
     const findings = checkCluster(view, { replicasPerMaster });
     return { ok: !hasErrors(findings), counts: clusterCounts(view), findings };
   },

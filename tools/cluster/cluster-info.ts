@@ -35,7 +35,10 @@ export const clusterInfo = defineTool({
     "cluster_state, replication link and lag; plus " +
     "totals and the nodes that could not be read. Read-only. Use it to see the topology; use cluster_check to judge it.",
   toolset: "cluster",
-  input: z.object({ ...targetFields }),
+  input: z.object({
+    ...targetFields,
+    timeoutMs: z.number().int().min(100).max(600_000).optional().describe("Per node: connect and command timeout in ms (default: the target's, else 2000 to connect and 5000 per command)."),
+  }),
   output: z.object({
     nodes: z.array(nodeSchema),
     unreachable: z.array(z.object({ address: z.string(), error: z.string() })),
@@ -76,10 +79,11 @@ export const clusterInfo = defineTool({
     for (const u of out.unreachable) lines.push(`${u.address} unreachable: ${u.error}`);
     return lines.join("\n");
   },
-  cli: { args: ["nodes"] },
-  async handler({ lab, target, nodes }, ctx) {
+  // A node that could not be read (refused password, down, not Redis) is a failed info: exit 1, as cluster check does.
+  cli: { args: ["nodes"], flags: { timeoutMs: "timeout" }, exitCode: (o) => (o.unreachable.length ? 1 : 0) },
+  async handler({ lab, target, nodes, timeoutMs }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
-    const view = await readClusterView(resolved.addresses, { access: resolved.access });
+    const view = await readClusterView(resolved.addresses, { access: resolved.access, timeoutMs });
     const members = clusterMembers(view);
     const counts = clusterCounts(view, members);
     return {
