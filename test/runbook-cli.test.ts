@@ -2,7 +2,7 @@
 // also when --report came first (commander's variadic option takes it along), and the
 // exit codes of validate (0 valid, 1 problems) and run (2: invalid, nothing ran).
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,9 +13,9 @@ import { useTempLabHome } from "./helpers/env.js";
 useTempLabHome();
 const dir = mkdtempSync(join(tmpdir(), "runbook-cli-"));
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    execFile(process.execPath, [CLI, ...args], { timeout: 60_000, env: { ...process.env, ...env } }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
 }
 
@@ -52,5 +52,31 @@ describe("runbook verb", () => {
     const v = await cli(["runbook", "validate", good]);
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toBe(`${good}: valid. 'good': 1 step(s), 1 cleanup step(s); destructive, confirmed in the file: cleanup step 1 (lab_down).\n`);
+  });
+
+  it("a password read from env never reaches the terminal or any report", async () => {
+    const secret = "s3cret-Pass-4417";
+    const file = join(dir, "secret.yaml");
+    writeFileSync(
+      file,
+      `name: secret lab
+target:
+  lab: { name: rb-secret, nodes: 3, cluster: false, password: "\${{ env.RB_LAB_PW }}" }
+steps:
+  - id: status
+    tool: lab_status
+    with: { name: "\${{ target.lab }}" }
+    expect: [{ path: running, equals: 3 }]
+  - id: echo
+    tool: lab_status
+    with: { name: "\${{ env.RB_LAB_PW }}" }
+    continue-on-error: true
+`,
+    );
+    const reports = ["json", "junit", "markdown"].map((f) => [f, join(dir, `secret.${f}`)]);
+    const r = await cli(["runbook", "run", file, ...reports.flatMap(([f, p]) => ["--report", f, p])], { RB_LAB_PW: secret });
+    expect(r.code, r.stderr).toBe(0);
+    for (const text of [r.stdout, r.stderr, ...reports.map(([, p]) => readFileSync(p, "utf8"))]) expect(text).not.toContain(secret);
+    expect(readFileSync(reports[0][1], "utf8")).toContain("[redacted]");
   });
 });

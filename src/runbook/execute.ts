@@ -7,6 +7,7 @@
  * need what a dry run only plans are skipped, saying why.
  */
 import { redact, secretValues } from "../agent/transcript.js";
+import { redactDeep, registerSecret } from "../secrets.js";
 import type { ProgressEvent } from "../ops/progress.js";
 import type { InvokeResult } from "../registry/invoke.js";
 import { isMutating, type AnyTool } from "../registry/tool.js";
@@ -105,9 +106,12 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
   signal.addEventListener("abort", () => (status.cancelled = true), { once: true });
   emit({ type: "start", runbook: rb, dryRun });
 
+  // Values under secret keys and every env value the runbook read are secrets, in reports
+  // and (registered) wherever else this process writes.
   const scrub = <T>(v: T): T => {
-    for (const v2 of envRead.values()) secrets.add(v2);
-    return redact(v, secrets) as T;
+    for (const value of envRead.values()) secrets.add(value);
+    for (const value of secrets) registerSecret(value);
+    return redactDeep(redact(v, secrets) as T, secrets);
   };
 
   function skip(step: CompiledStep, reason: string): void {
