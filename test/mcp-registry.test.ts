@@ -16,7 +16,7 @@ import type { Toolset } from "../src/registry/tool.js";
 const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
 /** Tool names are noun_verb: the toolset's noun, then one verb from this list (docs/mcp.md, "Naming"). */
 const TOOLSET_NOUNS: Record<Toolset, string> = { lab: "lab", cluster: "cluster", replication: "replication", sentinel: "sentinel", drills: "drill", runbook: "runbook" };
-const VERBS = ["up", "down", "list", "status", "create", "check", "info", "fix", "add_node", "remove_node", "del_node", "reshard", "rebalance", "failover", "run",
+const VERBS = ["up", "down", "list", "status", "create", "check", "info", "fix", "add_node", "remove_node", "del_node", "kill_fix", "cluster_failover", "reshard", "rebalance", "failover", "run",
   // lab faults and the docker lab's image
   "image", "kill", "stop", "start", "restart", "pause", "unpause", "partition", "heal"];
 const UPDATE = process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1";

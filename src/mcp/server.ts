@@ -8,6 +8,7 @@ import type { ServerDeps } from "./deps.js";
 import { registerCompletions } from "./completions.js";
 import { registerPrompts } from "./prompts.js";
 import { registerResources } from "./resources.js";
+import { taskServerOptions } from "./tasks.js";
 import { registerTools } from "./tools.js";
 import { guardRequestHandlers } from "./protocol-errors.js";
 
@@ -27,7 +28,7 @@ function instructions(deps: ServerDeps): string {
 }
 
 export function createMcpServer(deps: ServerDeps): McpServer {
-  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: instructions(deps) });
+  const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: instructions(deps), ...taskServerOptions() });
   registerTools(server, deps);
   registerResources(server, deps);
   registerPrompts(server);

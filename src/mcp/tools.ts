@@ -23,6 +23,7 @@ import type { AnyTool } from "../registry/tool.js";
 import { canElicit, elicitConfirmer } from "./confirm.js";
 import type { ServerDeps } from "./deps.js";
 import { progressSink } from "./progress.js";
+import { startTask, taskSupport } from "./tasks.js";
 import { toCallToolResult } from "./tool-result.js";
 
 export const TOOLSET_META_KEY = "redis-pilot/toolset";
@@ -38,7 +39,7 @@ export function listedTool(tool: AnyTool): ListedTool {
     inputSchema: z.toJSONSchema(tool.input, { target: "draft-7", io: "input" }) as ListedTool["inputSchema"],
     outputSchema: z.toJSONSchema(tool.output, { target: "draft-7", io: "output" }) as ListedTool["outputSchema"],
     annotations: { title: tool.title, ...tool.annotations },
-    execution: { taskSupport: "forbidden" },
+    execution: { taskSupport: taskSupport(tool) },
     _meta: { [TOOLSET_META_KEY]: tool.toolset },
   };
 }
@@ -58,18 +59,18 @@ function notInSession(name: string, deps: ServerDeps): CallToolResult {
   };
 }
 
-async function callTool(server: McpServer, tool: AnyTool, args: Record<string, unknown>, extra: Extra, deps: ServerDeps): Promise<CallToolResult> {
+async function callTool(server: McpServer, tool: AnyTool, args: Record<string, unknown>, extra: Extra, deps: ServerDeps, signal = extra.signal, interactive = true): Promise<CallToolResult> {
   // Loaded on the first call, not at start-up, so tools/list answers sooner.
   const { invokeTool } = await import("../registry/invoke.js");
-  const confirmer = tool.annotations.destructiveHint && canElicit(server) ? elicitConfirmer(server, extra) : undefined;
+  const confirmer = interactive && tool.annotations.destructiveHint && canElicit(server) ? elicitConfirmer(server, extra) : undefined;
   // With a user to ask, the model's own `confirm: true` does not stand in for their answer.
   const { confirm: _modelConfirm, ...rest } = args;
   const result = await invokeTool(tool, confirmer ? rest : args, {
-    ctx: { progress: progressSink(extra), signal: extra.signal, targets: deps.targets },
+    ctx: { progress: progressSink(extra), signal, targets: deps.targets },
     confirm: confirmer?.confirm,
   });
   // The client that cancelled never reads the result (the SDK drops it): say on stderr how the call ended.
-  if (extra.signal.aborted) process.stderr.write(`redis-pilot mcp: ${tool.name} cancelled by the client: ${result.summary}\n`);
+  if (signal.aborted) process.stderr.write(`redis-pilot mcp: ${tool.name} cancelled by the client: ${result.summary}\n`);
   return toCallToolResult(tool, result, confirmer?.outcome());
 }
 
@@ -81,6 +82,12 @@ export function registerTools(server: McpServer, deps: ServerDeps): void {
     const tool = deps.tools.find((t) => t.name === request.params.name);
     if (!tool) return notInSession(request.params.name, deps);
     // Arguments go to invokeTool as sent: it validates them against the tool's zod input.
-    return callTool(server, tool, request.params.arguments ?? {}, extra, deps);
+    const args = request.params.arguments ?? {};
+    // A long tool the client asked to run as a task: answer with the task at once. A task
+    // runs unattended, so a destructive one takes confirm: true instead of asking.
+    if (request.params.task && extra.taskStore && taskSupport(tool) !== "forbidden") {
+      return startTask(extra, request.params.task.ttl, (signal) => callTool(server, tool, args, extra, deps, signal, false));
+    }
+    return callTool(server, tool, args, extra, deps);
   });
 }

@@ -66,6 +66,11 @@ export interface Tool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject
   /** Its command-line form (positional arguments, flag names, exit code, rendering). */
   cli?: ToolCli<z.input<I>, z.infer<O>>;
   /**
+   * The call can take long (it moves data, drains a node, runs a drill): MCP lists it with
+   * taskSupport "optional", so a client may run it as a task (start, poll, cancel).
+   */
+  runsLong?: boolean;
+  /**
    * What the tool does to a lab, so front ends track the labs a run started without
    * knowing tool names: "starts" a lab or "removes" one (and proves it gone before it
    * returns), named by the output's `name`.

@@ -51,6 +51,7 @@ export const clusterDelNode = defineTool({
     timings: z.record(z.string(), z.number()),
     findings: z.array(findingSchema),
   }),
+  runsLong: true,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   summarize(o) {
     const r = o.removed;

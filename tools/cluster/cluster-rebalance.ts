@@ -26,6 +26,7 @@ export const clusterRebalance = defineTool({
     ...dryRunField,
   }),
   output: migrationOutputSchema.extend({ shares: z.array(shareSchema).optional(), balanced: z.boolean().optional(), mode: z.string().optional() }),
+  runsLong: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   summarize(o) {
     const text = summarizeMigration("rebalance", o);

@@ -28,6 +28,7 @@ export const clusterReshard = defineTool({
     ...dryRunField,
   }),
   output: migrationOutputSchema,
+  runsLong: true,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   summarize: (o) => summarizeMigration("reshard", o),
   cli: { args: ["nodes"], exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
