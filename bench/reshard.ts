@@ -154,7 +154,9 @@ const TOOLS = ["redis-pilot", "redis-cli"].filter((t) => !ONLY || t === ONLY);
 // Ctrl-C: stop every lab this bench started (by pid, through labDown), then leave.
 const { listLabs } = await import("../src/lab/index.js");
 process.once("SIGINT", () => {
-  void Promise.allSettled(listLabs().then((labs) => Promise.all(labs.map((l) => labDown(l.name))))).then(() => process.exit(130));
+  void listLabs()
+    .then((labs) => Promise.allSettled(labs.map((l) => labDown(l.name))))
+    .finally(() => process.exit(130));
 });
 const median = (xs: number[]) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] : NaN);
 const s = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) || ms < 0 ? "-" : `${(ms / 1000).toFixed(3)} s`);
