@@ -1,5 +1,37 @@
-/** "Add a node to lab demo", "scale out by 2 masters": empty masters join (slots move to them by a reshard or rebalance). */
-import { defineFamily, type BaseIntent } from "./family.js";
+/**
+ * "Add a node to lab demo", "add 2 replicas to the cluster": spare lab nodes (running, not
+ * yet members) join with cluster_add_node, one call each, as masters without slots (then
+ * give them slots with a rebalance) or as replicas. A lab only: elsewhere the request
+ * must say which server joins, which cluster_add_node takes directly.
+ */
+import { refuse } from "../intent.js";
+import { chosenPlace, placeOf, whereOrOnlyLab } from "../lab-choice.js";
+import { checkStep, infoRows, masters, readInfo, type InfoRow } from "./migrate-plans.js";
+import { defineFamily, type BaseIntent, type Next, type PlanEnv } from "./family.js";
+import type { CallOutcome } from "../planner.js";
+
+/**
+ * Joins spare lab nodes (running, not members) one cluster_add_node call at a time until
+ * `want(rows)` have joined; lab_status and cluster_info first. Shared with add_replicas.
+ */
+export function planSpareAdds(lab: string, want: (rows: InfoRow[]) => number, role: "master" | "replica", history: readonly CallOutcome[], env: PlanEnv): Next {
+  const status = history.find((h) => h.call.tool === "lab_status" && h.result?.ok);
+  if (!status) return { call: { tool: "lab_status", args: { name: lab } }, text: `Plan: find spare nodes in lab ${lab}, join them as ${role}s with cluster_add_node, then cluster_check.` };
+  const rows = infoRows(history);
+  if (!rows) return { call: readInfo({ lab }) };
+  const added = history.filter((h) => h.call.tool === "cluster_add_node");
+  const count = want(rows);
+  if (added.length >= count) {
+    return { done: `${env.dryRun ? "Would add" : "Added"} ${added.map((a) => a.call.args.newNode).join(", ")} to the cluster in lab ${lab} as ${role}${added.length > 1 ? "s" : ""}${role === "master" ? " (give them slots with a rebalance)" : ""}.` };
+  }
+  const members = new Set(rows.map((r) => r.address));
+  const used = new Set(added.map((a) => String(a.call.args.newNode)));
+  const spare = (status.result!.ok ? (status.result!.output.nodes as { address: string; running: boolean }[]) : []).filter((n) => n.running && !members.has(n.address) && !used.has(n.address));
+  if (!spare.length) return { refuse: `Lab ${lab} has ${added.length ? "no more" : "no"} spare nodes for ${count} new ${role}${count > 1 ? "s" : ""}: every running node is in the cluster.`, reason: "impossible" };
+  return { call: { tool: "cluster_add_node", args: { lab, newNode: spare[0].address, ...(role === "replica" ? { replica: true } : {}) } } };
+}
+
+export { masters };
 
 export interface AddNodeIntent extends BaseIntent {
   family: "add_node";
@@ -7,21 +39,30 @@ export interface AddNodeIntent extends BaseIntent {
   role: "master" | "replica";
 }
 
-const ADD = /\b(?:add|expand|grow)\b.*\b(?:node|master|shard)\b|\bscale (?:out|up)\b/;
+const ADD = /\b(?:add|expand|grow)\b.*\b(?:node|master|shard|replica)s?\b|\bscale (?:out|up)\b/;
 
 export const addNode = defineFamily<AddNodeIntent>({
   name: "add_node",
   doing: "Adding nodes to a cluster",
   example: "add a node to the cluster in lab demo",
   effect: "change",
-  tools: ["cluster_add_node", "cluster_check"],
+  tools: ["cluster_add_node", "cluster_info", "lab_status", "cluster_check"],
   verbs: ADD,
   match: (r) => ADD.test(r.bare),
-  extract: (r) => ({
-    family: "add_node",
-    count: r.count(/(\d+) (?:node|master|shard)\b/) ?? 1,
-    role: /\breplica\b/.test(r.text) ? "replica" : "master",
-    where: r.where,
-    assumed: [],
-  }),
+  extract(r) {
+    if (r.where.nodes || r.where.target) return refuse("impossible", "The built-in planner adds spare nodes of a lab only.", "Name the lab, or call cluster_add_node with the new node's HOST:PORT.");
+    return {
+      family: "add_node",
+      count: r.count(/(\d+) (?:node|master|shard|replica)s?\b/) ?? 1,
+      role: /\breplicas?\b/.test(r.text) ? "replica" : "master",
+      where: r.where,
+      assumed: [],
+    };
+  },
+  plan(intent, history, env) {
+    const at = whereOrOnlyLab(intent.where, history, "add its spare nodes", (lab) => `add a node to the cluster in lab ${lab}`);
+    if (!("where" in at)) return at;
+    return planSpareAdds(at.where.lab!, () => intent.count, intent.role, history, env);
+  },
+  verify: (intent, history) => checkStep(chosenPlace(intent.where, history) ?? intent.where),
 });

@@ -1,4 +1,10 @@
-/** "Rebalance the cluster": slots spread evenly over the masters (by weight). */
+/**
+ * "Rebalance the cluster": slots spread evenly over the masters (by weight). Plan: read
+ * the cluster (masters without slots take part when there are any: that is why one adds
+ * a master), cluster_rebalance, verify with cluster_check.
+ */
+import { chosenPlace, placeOf, whereArgs, whereOrOnlyLab } from "../lab-choice.js";
+import { checkStep, infoRows, lastCall, masters, readInfo } from "./migrate-plans.js";
 import { defineFamily, type BaseIntent } from "./family.js";
 
 export interface RebalanceIntent extends BaseIntent {
@@ -12,8 +18,18 @@ export const rebalance = defineFamily<RebalanceIntent>({
   doing: "Rebalancing slots",
   example: "rebalance the cluster in lab demo",
   effect: "change",
-  tools: ["cluster_rebalance", "cluster_check"],
+  tools: ["cluster_rebalance", "cluster_info", "cluster_check"],
   verbs: REBALANCE,
   match: (r) => REBALANCE.test(r.bare),
   extract: (r) => ({ family: "rebalance", where: r.where, assumed: [] }),
+  plan(intent, history, env) {
+    const at = whereOrOnlyLab(intent.where, history, "rebalance it", (lab) => `rebalance the cluster in lab ${lab}`);
+    if (!("where" in at)) return at;
+    const rows = infoRows(history);
+    if (!rows) return { call: readInfo(at.where), text: `Plan: read the cluster at ${placeOf(at.where)}, cluster_rebalance it, then cluster_check.` };
+    const empty = masters(rows).filter((m) => m.slotCount === 0);
+    if (!lastCall(history, "cluster_rebalance")) return { call: { tool: "cluster_rebalance", args: { ...whereArgs(at.where), ...(empty.length ? { useEmptyMasters: true } : {}) } } };
+    return { done: `${env.dryRun ? "Would rebalance" : "Rebalanced"} the slots at ${placeOf(at.where)}${empty.length ? `, giving slots to ${empty.map((m) => m.address).join(", ")}` : ""}.` };
+  },
+  verify: (intent, history) => checkStep(chosenPlace(intent.where, history) ?? intent.where),
 });
