@@ -93,7 +93,7 @@ describe("add replicas", () => {
     const spare = ["127.0.0.1:7005", "127.0.0.1:7006", "127.0.0.1:7007"].map((address) => ({ address, running: true }));
     const status = ok("lab_status", { name: "demo" }, { nodes: [...rows.map((r) => ({ address: r.address, running: true })), ...spare] });
     const history = [status, info({ lab: "demo" })];
-    for (const [i, address] of spare.entries()) {
+    for (const [i, { address }] of spare.entries()) {
       const { next } = planOf("add 1 replica to each master in lab demo", history);
       expect(callOf(next), `replica ${i + 1}`).toEqual({ tool: "cluster_add_node", args: { lab: "demo", newNode: address, replica: true } });
       history.push(ok("cluster_add_node", callOf(next)!.args, {}));
