@@ -15,6 +15,7 @@ import {
 } from "./node-checks.js";
 import { DEFAULT_MAX_LAG_BYTES, DEFAULT_MAX_SILENT_SECONDS, checkPlacement, checkReplicaCount, checkReplicationLinks } from "./replica-checks.js";
 import { checkOpenSlots, checkSlotAgreement, checkSlotCoverage } from "./slot-checks.js";
+import { checkFailoverSettings } from "./failover-settings.js";
 
 export interface ClusterCheckOptions {
   /** Wanted replicas per slot-owning master; fewer is an error. */
@@ -43,6 +44,7 @@ export function checkCluster(view: ClusterView, opts: ClusterCheckOptions = {}):
     ...checkReplicaCount(view, opts.replicasPerMaster),
     ...checkReplicationLinks(view, opts.maxLagBytes ?? DEFAULT_MAX_LAG_BYTES, opts.maxSilentSeconds ?? DEFAULT_MAX_SILENT_SECONDS),
     ...checkPlacement(view),
+    ...checkFailoverSettings(view),
   ];
   // Stable sort: errors first, each group in check order.
   return findings.sort((a, b) => RANK[a.severity] - RANK[b.severity]);

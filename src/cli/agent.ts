@@ -2,7 +2,8 @@
  * `redis-pilot agent "<request>"`: plan the request, run it tool call by tool call
  * through the registry, print each step with its time and the final verification.
  * stdout gets the human account (or, with --json, one JSON result); exit code 0 when
- * done and verified (or planned), 2 when refused, 1 otherwise.
+ * done and verified (or planned), 2 when refused, 128 + the signal's number when
+ * SIGINT, SIGTERM or SIGHUP stopped it, 1 otherwise.
  */
 import { writeFile } from "node:fs/promises";
 import { InvalidArgumentError, Option, type Command } from "commander";
@@ -13,6 +14,7 @@ import { redact, secretValues } from "../agent/transcript.js";
 import { loadConfig } from "../targets/config.js";
 import { runbookFromAgentRun } from "../runbook/from-agent.js";
 import { askTty } from "./run-tool.js";
+import { signalExitCode, untilStopped } from "./signals.js";
 
 /** The run as --json prints it: everything but secrets (the transcript's rules apply to args). */
 export const runJson = (r: AgentRun): string => JSON.stringify(redact(r, secretValues(r)), null, 2) + "\n";
@@ -37,24 +39,23 @@ interface AgentFlags {
 }
 
 export async function runAgentCli(request: string, flags: AgentFlags, configPath?: string): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once("SIGINT", onSigint);
-  const opts: AgentRunOptions = {
-    request,
-    planner: flags.planner,
-    model: flags.model,
-    yes: flags.yes,
-    dryRun: flags.dryRun,
-    keep: flags.keep,
-    maxSteps: flags.maxSteps,
-    transcriptPath: flags.transcript,
-    config: loadConfig(configPath),
-    confirm: flags.yes ? undefined : askTty,
-    signal: controller.signal,
-    onEvent: flags.json ? undefined : liveOutput((t) => process.stdout.write(t), flags.verbose ? (t) => process.stderr.write(t) : undefined),
-  };
-  try {
+  const config = loadConfig(configPath);
+  // SIGINT, SIGTERM and SIGHUP stop the run the same way: it ends "stopped" and removes the labs it started.
+  const { value: code, stoppedBy } = await untilStopped(async (signal) => {
+    const opts: AgentRunOptions = {
+      request,
+      planner: flags.planner,
+      model: flags.model,
+      yes: flags.yes,
+      dryRun: flags.dryRun,
+      keep: flags.keep,
+      maxSteps: flags.maxSteps,
+      transcriptPath: flags.transcript,
+      config,
+      confirm: flags.yes ? undefined : askTty,
+      signal,
+      onEvent: flags.json ? undefined : liveOutput((t) => process.stdout.write(t), flags.verbose ? (t) => process.stderr.write(t) : undefined),
+    };
     const run = await runAgent(opts);
     process.stdout.write(flags.json ? runJson(run) : renderEnding(run) + "\n");
     if (flags.saveRunbook) {
@@ -62,9 +63,8 @@ export async function runAgentCli(request: string, flags: AgentFlags, configPath
       process.stderr.write(`Runbook: ${flags.saveRunbook} (review it, then: redis-pilot runbook run ${flags.saveRunbook})\n`);
     }
     return exitCodeFor(run.outcome);
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
+  });
+  return stoppedBy ? signalExitCode(stoppedBy) : code;
 }
 
 export function register(program: Command): void {

@@ -6,6 +6,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { invokeTool, type InvokeResult } from "../registry/invoke.js";
+import { speak } from "../registry/words.js";
 import type { AnyTool } from "../registry/tool.js";
 import { createResolver } from "../targets/resolver.js";
 import { loadConfig } from "../targets/config.js";
@@ -54,7 +55,7 @@ export async function askTty(question: string): Promise<boolean> {
 /** Prints a refused or declined confirmation: the plan, and that nothing was changed. */
 function notConfirmed(tool: AnyTool, result: Extract<InvokeResult, { ok: false }>, opts: CliRunOptions, asked: boolean): void {
   if (!asked && result.plan && !opts.json) {
-    const plan = tool.output.safeParse(result.plan).success ? (opts.render ?? tool.summarize)(result.plan) : JSON.stringify(result.plan, null, 2);
+    const plan = tool.output.safeParse(result.plan).success ? speak((opts.render ?? tool.summarize)(result.plan), cliWords(opts.tools)) : JSON.stringify(result.plan, null, 2);
     process.stdout.write(`${plan}\n`);
   }
   process.stderr.write(asked ? "Not confirmed: nothing was changed.\n" : `Nothing was changed: ${result.summary}\n`);
@@ -66,6 +67,7 @@ export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, o
     asked = process.stdin.isTTY === true;
     return askTty(question);
   };
+  const words = cliWords(opts.tools);
   const { value: result, stoppedBy } = await untilStopped((signal) =>
     invokeTool(tool, opts.yes ? { ...args, confirm: true } : args, {
       ctx: {
@@ -76,7 +78,7 @@ export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, o
         targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true, adhocConnection: opts.connection }),
       },
       confirm: opts.yes ? undefined : ask,
-      words: cliWords(opts.tools),
+      words,
     }),
   );
   if (!result.ok) {
@@ -87,7 +89,7 @@ export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, o
     return stoppedBy ? signalExitCode(stoppedBy) : 1;
   }
   if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
-  else process.stdout.write((opts.render ? opts.render(result.output) : result.summary) + "\n");
+  else process.stdout.write((opts.render ? speak(opts.render(result.output), words) : result.summary) + "\n");
   if (stoppedBy) return signalExitCode(stoppedBy);
   return opts.exitCode ? opts.exitCode(result.output) : 0;
 }

@@ -12,6 +12,7 @@ import { BadReplyError } from "../redis/bad-reply.js";
 import { NodePool, toPilotError } from "../redis/connection.js";
 import type { NodeAccess, NodeGrant } from "../redis/node-access.js";
 import { parseClusterNodes } from "../redis/parse-cluster-nodes.js";
+import { parseConfigGet } from "../redis/parse-config.js";
 import { keysFromInfo, parseClusterInfo, replicationFromInfo } from "../redis/parse-info.js";
 import type { ClusterNodeEntry, ClusterView, NodeView, UnreachableNode } from "./types.js";
 
@@ -39,9 +40,10 @@ async function readNode(pool: NodePool, address: string, zone: string | undefine
     .call("CLUSTER", "INFO")
     .info("replication")
     .info("keyspace")
+    .call("CONFIG", "GET", ...FAILOVER_SETTINGS)
     .exec();
   if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
-  const texts = replies.map(([err, value]) => {
+  const texts = replies.slice(0, 4).map(([err, value]) => {
     if (err) {
       if (/cluster support disabled/i.test(err.message)) throw new NotClusterEnabledError(address);
       throw toPilotError(address, err, pool.optionsFor(address));
@@ -66,7 +68,28 @@ async function readNode(pool: NodePool, address: string, zone: string | undefine
     slotsAssigned: info.slotsAssigned,
     replication: replicationFromInfo(texts[2]),
     keys: keysFromInfo(texts[3]),
+    ...failoverSettings(replies[4]),
   };
+}
+
+/** The settings that decide failover (src/checks/failover-settings.ts reads them). */
+const FAILOVER_SETTINGS = ["cluster-node-timeout", "cluster-replica-no-failover"] as const;
+
+/** CONFIG GET's reply as failover settings; none when CONFIG is refused (ACL, a renamed command). */
+function failoverSettings(reply: [Error | null, unknown] | undefined): Pick<NodeView, "failover"> {
+  if (!reply || reply[0]) return {};
+  try {
+    const v = parseConfigGet(reply[1]);
+    const timeout = Number(v["cluster-node-timeout"]);
+    return {
+      failover: {
+        ...(Number.isFinite(timeout) && v["cluster-node-timeout"] !== undefined ? { nodeTimeoutMs: timeout } : {}),
+        ...(v["cluster-replica-no-failover"] !== undefined ? { replicaNoFailover: v["cluster-replica-no-failover"] === "yes" } : {}),
+      },
+    };
+  } catch {
+    return {};
+  }
 }
 
 /** The peer IP of a socket, without the IPv4-mapped prefix ("::ffff:127.0.0.1"). */

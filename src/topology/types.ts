@@ -72,6 +72,8 @@ export interface NodeView {
   replication: ReplicationInfo;
   /** Number of keys across all databases. */
   keys: number;
+  /** cluster-node-timeout and cluster-replica-no-failover, when CONFIG GET answered. */
+  failover?: { nodeTimeoutMs?: number; replicaNoFailover?: boolean };
 }
 
 export interface UnreachableNode {

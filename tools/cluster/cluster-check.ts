@@ -6,6 +6,7 @@ import { readClusterView } from "../../src/topology/read-cluster-view.js";
 import { SLOT_COUNT } from "../../src/redis/slots.js";
 import { defineTool } from "../../src/registry/tool.js";
 import { findingSchema, targetFields } from "../../src/registry/fields.js";
+import { buildSettingsFindings, readJournals } from "../../src/ops/cluster-create/settings-journal.js";
 
 const countsSchema = z.object({
   nodes: z.number().int(),
@@ -23,7 +24,8 @@ export const clusterCheck = defineTool({
     "Reads every node of a Redis Cluster (following peers from one seed) and checks it: all 16384 slots covered, " +
     "all nodes agree on the slot map and roles, no open (migrating/importing) slots, no failed/suspected/handshake " +
     "nodes, cluster_state ok everywhere, enough replicas per master, replication links up and lag small, replicas " +
-    "not on their master's host or zone, no config-epoch collisions. Read-only. Use it before and after any change, " +
+    "not on their master's host or zone, no config-epoch collisions, failover settings sound (replicas allowed to " +
+    "fail over, one cluster-node-timeout everywhere, none left lowered by an interrupted cluster_create). Read-only. Use it before and after any change, " +
     "or to diagnose; ok is false when any finding is an error. Each finding names the node/slot and a next step.",
   toolset: "cluster",
   input: z.object({
@@ -56,7 +58,9 @@ export const clusterCheck = defineTool({
   async handler({ lab, target, nodes, replicasPerMaster, timeoutMs }, ctx) {
     const resolved = await ctx.targets.resolve({ lab, target, nodes }, { mutate: false });
     const view = await readClusterView(resolved.addresses, { access: resolved.access, timeoutMs });
-    const findings = checkCluster(view, { replicasPerMaster });
+    // A cluster create that was killed outright left a journal of the settings it lowered.
+    const findings = [...buildSettingsFindings(view, await readJournals()), ...checkCluster(view, { replicasPerMaster })];
+    findings.sort((a, b) => Number(b.severity === "error") - Number(a.severity === "error"));
     return { ok: !hasErrors(findings), counts: clusterCounts(view), findings };
   },
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { createCluster, formatPlan } from "../../src/ops/cluster-create/index.js";
+import { buildSettingsDirFor } from "../../src/ops/cluster-create/settings-journal.js";
 import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
 
@@ -55,7 +56,7 @@ export const clusterCreate = defineTool({
     // A dry run is held to the same policy as the real run (invokeTool enforces it too).
     const target = await ctx.targets.resolve(input, { mutate: true });
     const r = await createCluster(
-      { addresses: target.addresses, replicas: input.replicas, masters: input.masters, access: target.access, zones: target.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs },
+      { addresses: target.addresses, replicas: input.replicas, masters: input.masters, access: target.access, zones: target.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs, journalDir: buildSettingsDirFor(target) },
       { progress: ctx.progress, signal: ctx.signal },
     );
     const timings = Object.fromEntries(Object.entries(r.timings).filter(([, v]) => typeof v === "number")) as Record<string, number>;

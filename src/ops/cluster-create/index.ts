@@ -18,6 +18,7 @@ import { milestones } from "./milestones.js";
 import { layout, planCreate, type CreatePlan, type PlanNode } from "./plan.js";
 import { assertNoDuplicateAddresses, assertReplicasCanAuth, preflight, type PreflightNode } from "./preflight.js";
 import { readSettings, restoreSettings, unrestoredSettings } from "./settings.js";
+import { newJournal, removeJournal, writeJournal } from "./settings-journal.js";
 import { toolRef } from "../../registry/words.js";
 
 export interface CreateClusterRequest {
@@ -33,6 +34,11 @@ export interface CreateClusterRequest {
   dryRun?: boolean;
   /** Give up (and restore settings) after this long. @default 30000 */
   timeoutMs?: number;
+  /**
+   * Where to journal the original settings before lowering them (settings-journal.ts), so
+   * that a build killed outright can be repaired; no journal when undefined.
+   */
+  journalDir?: string;
 }
 
 export interface CreateClusterResult {
@@ -74,6 +80,15 @@ async function restoreAndReread(pool: NodePool, nodes: PreflightNode[], ctx: OpC
   return unrestoredSettings(nodes, await readSettings(pool, nodes), failures);
 }
 
+/** Journals every node's original settings before the build lowers them; refuses, changing nothing, when it cannot. */
+async function journalOriginals(dir: string, nodes: PreflightNode[]): Promise<string> {
+  try {
+    return await writeJournal(dir, newJournal(nodes.map((n) => ({ address: n.address, id: n.id, settings: n.settings }))));
+  } catch (err) {
+    throw new PilotError("journal_failed", `Cannot write the build-settings journal in ${dir} (${errorMessage(err)}); nothing was changed.`, "Make that directory writable (or set REDIS_PILOT_HOME to one that is), then retry.");
+  }
+}
+
 export async function createCluster(req: CreateClusterRequest, ctx: OpContext): Promise<CreateClusterResult> {
   const t0 = Date.now();
   const addresses = req.addresses.map((a) => formatAddress(parseAddress(a)));
@@ -94,6 +109,7 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
     }
     ctx = { ...ctx, progress: counted(ctx.progress, 10 + Object.keys(plan.replicaOf).length) };
     ctx.progress(passed);
+    const journal = req.journalDir ? await journalOriginals(req.journalDir, nodes) : undefined;
     let outcome: ApplyOutcome | undefined;
     let failure: { err: unknown } | undefined;
     try {
@@ -103,6 +119,8 @@ export async function createCluster(req: CreateClusterRequest, ctx: OpContext): 
     }
     // Restore whatever happened: a failed or cancelled build must not leave a 500 ms node timeout behind.
     const settingFindings = await restoreAndReread(pool, nodes, ctx, t0);
+    // Restored and re-read: the journal has done its job. Left in place when a node kept a build value, for cluster fix.
+    if (journal && !settingFindings.some((f) => f.severity === "error")) await removeJournal(journal);
     if (failure) {
       const first = settingFindings.find((f) => f.severity === "error");
       if (!first) throw failure.err;

@@ -5,5 +5,6 @@ import { slotOwners } from "./slot-owners.js";
 import { uncoveredSlots } from "./uncovered-slots.js";
 import { strayKeys } from "./stray-keys.js";
 import { interruptedMigrations } from "./interrupted-migrations.js";
+import { buildSettings } from "./build-settings.js";
 
-export const fixKinds: readonly FixKind[] = [openSlots, slotOwners, uncoveredSlots, strayKeys, interruptedMigrations];
+export const fixKinds: readonly FixKind[] = [buildSettings, openSlots, slotOwners, uncoveredSlots, strayKeys, interruptedMigrations];
