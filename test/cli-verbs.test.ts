@@ -135,6 +135,19 @@ describe("a tool defined in no CLI file", () => {
     expect(r.stderr).toBe("error: Both --lab and HOST:PORT arguments name the servers; name them one way. Give --lab NAME or HOST:PORT arguments, not both.\n");
   });
 
+  it.each([
+    [["cluster", "create", "127.0.0.1:7000", "--replicas", "two"], "error: --replicas must be a whole number, not 'two'. Give --replicas a whole number and run the command again.\n"],
+    [["cluster", "create", "--lab", "x", "--masters", "3.5"], "error: --masters must be a whole number, not '3.5'. Give --masters a whole number and run the command again.\n"],
+    [["cluster", "create", "--lab", "x", "--timeout", "10s"], "error: --timeout must be a whole number, not '10s'. Give --timeout a whole number and run the command again.\n"],
+    [["cluster", "check", "--lab", "x", "127.0.0.1:7000"], "error: Both --lab and HOST:PORT arguments name the servers; name them one way. Give --lab NAME or HOST:PORT arguments, not both.\n"],
+  ])("redis-pilot %j is refused in one sentence", async (args, said) => {
+    vi.spyOn(process.stderr, "write").mockImplementation((s) => ((out.stderr += String(s)), true));
+    await runProgram(programWith(allTools), ["node", "redis-pilot", ...args]);
+    vi.restoreAllMocks();
+    expect(out.stderr).toBe(said);
+    expect(process.exitCode).toBe(1);
+  });
+
   it("says the resolver's refusal in the CLI's words", async () => {
     vi.spyOn(process.stderr, "write").mockImplementation((s) => ((out.stderr += String(s)), true));
     await runProgram(programWith(allTools), ["node", "redis-pilot", "cluster", "check"]);
