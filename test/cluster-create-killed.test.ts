@@ -1,8 +1,9 @@
 /**
  * What no handler catches: `cluster create` killed with SIGKILL after it lowered the
  * nodes' failover settings. Its journal is left beside the lab's state; `cluster check`
- * fails naming the interrupted build (and the lowered settings), `cluster fix` plans the
- * restore, applies it with --yes and verifies it; then check passes, the journal is gone,
+ * fails naming the interrupted build (and the lowered settings), `cluster fix` (its
+ * build-settings kind only: the slot kinds scan every slot, which says nothing here) plans
+ * the restore, applies it with --yes and verifies it; then check passes, the journal is gone,
  * and redis-cli --cluster check agrees.
  */
 import { execFile, spawn } from "node:child_process";
@@ -78,15 +79,15 @@ describe("cluster create killed with SIGKILL", () => {
   });
 
   it("cluster fix shows the plan, changes nothing without --yes, then restores, verifies and removes the journal", async () => {
-    const dry = await cli(["cluster", "fix", "--lab", LAB, "--dry-run"]);
+    const dry = await cli(["cluster", "fix", "--lab", LAB, "--kinds", "build-settings", "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout.match(/build-settings +cluster-node-timeout 500 -> 15000/g)).toHaveLength(6);
-    const unconfirmed = await cli(["cluster", "fix", "--lab", LAB]);
+    const unconfirmed = await cli(["cluster", "fix", "--lab", LAB, "--kinds", "build-settings"]);
     expect(unconfirmed.code).toBe(1);
     expect(unconfirmed.stderr).toMatch(/^Nothing was changed: 'redis-pilot cluster fix' is destructive and was not confirmed\. Review the plan, then run the command again with --yes\.$/m);
     expect(await timeouts()).toEqual(Array(6).fill("500/yes"));
 
-    const fix = await cli(["cluster", "fix", "--lab", LAB, "--yes"]);
+    const fix = await cli(["cluster", "fix", "--lab", LAB, "--kinds", "build-settings", "--yes"]);
     expect(fix.code, fix.stdout + fix.stderr).toBe(0);
     expect(fix.stderr).toMatch(/build-settings .*cluster-node-timeout 15000.* restored/);
     expect(await timeouts()).toEqual(Array(6).fill("15000/no"));
