@@ -52,6 +52,13 @@ describe("runbook verb", () => {
     const v = await cli(["runbook", "validate", good]);
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toBe(`${good}: valid. 'good': 1 step(s), 1 cleanup step(s); destructive, confirmed in the file: cleanup step 1 (lab_down).\n`);
+    // Several files at once (runbooks/*.yaml in CI): each reported, exit 1 when any is invalid.
+    const both = await cli(["runbook", "validate", good, bad, "--json"]);
+    expect(both.code).toBe(1);
+    expect(both.stdout.trim().split("\n").map((l) => JSON.parse(l)).map((r) => [r.file, r.ok])).toEqual([
+      [good, true],
+      [bad, false],
+    ]);
   });
 
   it("a password read from env never reaches the terminal or any report", async () => {

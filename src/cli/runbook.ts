@@ -131,7 +131,7 @@ export async function validateRunbookCli(file: string, flags: { var: string[]; j
   const text = await readRunbookText(file);
   const { v, cliProblems } = validationInput(file, text, flags, configPath);
   const problems = [...cliProblems, ...(v.ok ? [] : v.problems)];
-  if (flags.json) process.stdout.write(JSON.stringify({ ok: problems.length === 0, problems }, null, 2) + "\n");
+  if (flags.json) process.stdout.write(JSON.stringify({ file, ok: problems.length === 0, problems }) + "\n");
   if (problems.length) {
     if (!flags.json) process.stdout.write(`${renderProblems(problems, file)}\n${file}: ${problems.length} problem(s).\n`);
     return 1;
@@ -169,12 +169,14 @@ export function register(program: Command): void {
 
   runbook
     .command("validate")
-    .description("Check a runbook without running anything: every problem with its line, step and what is wrong.")
-    .argument("<file>", "runbook file (.yaml)")
+    .description("Check runbooks without running anything: every problem with its line, step and what is wrong (exit 1 if any).")
+    .argument("<files...>", "runbook files (.yaml), e.g. runbooks/*.yaml in CI")
     .option("--var <name=value>", "set a runbook var (repeatable)", collect, [] as string[])
-    .option("--json", "print { ok, problems } as JSON")
-    .action(async (file: string, flags: { var: string[]; json?: boolean }) => {
-      process.exitCode = await validateRunbookCli(file, flags, config());
+    .option("--json", "print { ok, problems } as JSON, one line per file")
+    .action(async (files: string[], flags: { var: string[]; json?: boolean }) => {
+      let code = 0;
+      for (const file of files) code = Math.max(code, await validateRunbookCli(file, flags, config()));
+      process.exitCode = code;
     });
 
   runbook
