@@ -18,7 +18,9 @@ const SNAPSHOT = new URL("./snapshots/tools-list.json", import.meta.url);
 const TOOLSET_NOUNS: Record<Toolset, string> = { lab: "lab", cluster: "cluster", replication: "replication", sentinel: "sentinel", drills: "drill", runbook: "runbook" };
 const VERBS = ["up", "down", "list", "status", "create", "check", "info", "fix", "add_node", "remove_node", "del_node", "kill_fix", "cluster_failover", "reshard", "rebalance", "failover", "run",
   // lab faults and the docker lab's image
-  "image", "kill", "stop", "start", "restart", "pause", "unpause", "partition", "heal"];
+  "image", "kill", "stop", "start", "restart", "pause", "unpause", "partition", "heal",
+  // drills: the scenario is the verb
+  "split_brain"];
 const UPDATE = process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1";
 
 let client: Client;

@@ -11,6 +11,7 @@ import type { AnyFamily, Family } from "./family.js";
 import { labDown } from "./lab-down.js";
 import { labList } from "./lab-list.js";
 import { sentinel } from "./sentinel.js";
+import { multiDc } from "./multi-dc.js";
 import { createCluster } from "./create-cluster.js";
 import { failover } from "./failover.js";
 import { reshard } from "./reshard.js";
@@ -27,6 +28,8 @@ import { replication } from "./replication.js";
 const LIST = [
   labDown,
   labList,
+  // Before sentinel and createCluster: "multi-datacenter ... sentinel/cluster" is a layout request.
+  multiDc,
   sentinel,
   createCluster,
   failover,

@@ -16,6 +16,7 @@
  */
 import { checkHistory, writesOf, type WriteRecord } from "../checker.js";
 import type { History } from "../history.js";
+import { spread, type Spread } from "../summary.js";
 
 export type Side = "minority" | "majority";
 
@@ -73,5 +74,29 @@ export function splitBrain(history: History): SplitBrainReport {
     minorityAcceptedMs: lastMinority === undefined ? 0 : round(lastMinority - partitionAt),
     ...(firstMajority !== undefined ? { failoverMs: round(firstMajority - partitionAt) } : {}),
     windowMs: lastMinority !== undefined && firstMajority !== undefined ? round(Math.max(0, lastMinority - firstMajority)) : 0,
+  };
+}
+
+export interface SplitBrainSummary {
+  runs: number;
+  windowMs: Spread;
+  /** Acknowledged writes lost when the old master rejoined. */
+  lostAtHeal: Spread;
+  minorityAcceptedMs: Spread;
+  /** Over the runs where the majority side wrote during the cut. */
+  failoverMs: Spread;
+  /** Runs where the majority side wrote nothing during the cut (no failover seen by its client). */
+  noFailoverRuns: number;
+}
+
+export function summarizeSplitBrain(reports: SplitBrainReport[]): SplitBrainSummary {
+  const failovers = reports.flatMap((r) => (r.failoverMs === undefined ? [] : [r.failoverMs]));
+  return {
+    runs: reports.length,
+    windowMs: spread(reports.map((r) => r.windowMs)),
+    lostAtHeal: spread(reports.map((r) => r.minorityLost)),
+    minorityAcceptedMs: spread(reports.map((r) => r.minorityAcceptedMs)),
+    failoverMs: spread(failovers),
+    noFailoverRuns: reports.length - failovers.length,
   };
 }

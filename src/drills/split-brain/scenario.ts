@@ -61,7 +61,7 @@ async function buildCluster(v: SplitBrainVariant, run: number, o: SplitBrainOpti
     const addresses = lab.nodes.map((n) => formatAddress(n));
     const zones = Object.fromEntries(lab.nodes.map((n) => [formatAddress(n), n.zone]));
     // The lab's own build: it owns every node, so one credential for all.
-    await createCluster({ addresses, replicas: 2, access: uniformAccess({ password: lab.password }, true), zones }, { progress: () => {} });
+    await createCluster({ addresses, replicas: 2, access: uniformAccess({ password: lab.password }, true), zones, timeoutMs: 60_000 }, { progress: () => {} });
     const conn = { password: lab.password };
     const oldMaster = await masterInZone(addresses[0], zones, CUT_ZONE, conn);
     const keyTag = await tagServedBy(oldMaster, conn);

@@ -1,0 +1,41 @@
+/**
+ * bench/split-brain: the split-brain drill's numbers, scenario by scenario (Cluster and
+ * Sentinel, Redis' defaults and tuned), each over N runs on fresh labs: the split-brain
+ * window, acknowledged writes lost at heal, how long the old master kept taking writes
+ * and when the majority side's client wrote again. Needs root (iptables).
+ *
+ * Usage: npm run build && node dist/bench/split-brain.js [--runs 5] [--deployment both]
+ *        [--settings both] [--backend local|docker] [--json FILE]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { invokeTool } from "../src/registry/invoke.js";
+import { createResolver } from "../src/targets/resolver.js";
+import { drillSplitBrain } from "../tools/drills/drill-split-brain.js";
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+// The drill's labs live in a home of their own, removed at the end.
+const home = mkdtempSync(join(tmpdir(), "redis-pilot-bench-sb-"));
+process.env.REDIS_PILOT_HOME = home;
+const started = Date.now();
+try {
+  const args = { runs: Number(arg("runs", "5")), deployment: arg("deployment", "both"), settings: arg("settings", "both"), backend: arg("backend", "local") };
+  const ctx = {
+    progress: (e: { message: string; elapsedMs?: number }) => process.stderr.write(`${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s  ${e.message}\n`),
+    signal: new AbortController().signal,
+    targets: createResolver(),
+  };
+  const result = await invokeTool(drillSplitBrain, args, { ctx });
+  if (!result.ok) throw new Error(`${result.error.message} ${result.error.next}`);
+  console.log(result.summary);
+  const json = arg("json", "");
+  if (json) writeFileSync(json, JSON.stringify(result.output, null, 1) + "\n");
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+} finally {
+  rmSync(home, { recursive: true, force: true });
+}
