@@ -23,7 +23,6 @@ import { clusterFix } from "./cluster/cluster-fix.js";
 import { clusterAddNode } from "./cluster/cluster-add-node.js";
 import { clusterDelNode } from "./cluster/cluster-del-node.js";
 import { clusterFailover } from "./cluster/cluster-failover.js";
-import { drillSplitBrain } from "./drills/drill-split-brain.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
@@ -31,5 +30,4 @@ export const allTools: readonly AnyTool[] = [
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
   clusterReshard, clusterRebalance, clusterFix, clusterAddNode, clusterDelNode, clusterFailover,
-  drillSplitBrain,
 ];
