@@ -17,7 +17,7 @@ import { redisCliClusterCheck } from "./helpers/redis-cli.js";
 useTempLabHome();
 afterEach(downAllLabs);
 
-const parse = (request: string) => parseRequest(request, undefined, allTools) as Record<string, unknown>;
+const parse = (request: string) => parseRequest(request, undefined, allTools) as unknown as Record<string, unknown>;
 
 describe("multi_dc: reading the request", () => {
   it.each<[string, Record<string, unknown>]>([
