@@ -8,6 +8,8 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { findRedisCli } from "../src/lab/redis-binary.js";
 import { peakRss, startHostileServer, watchPeakRss } from "./hostile-server.js";
 
@@ -34,6 +36,23 @@ async function measure(label: string, cmd: string, args: string[], sent: () => n
   console.log(`${label.padEnd(44)} peak RSS ${mb(peak)}   ran ${(ms / 1000).toFixed(2).padStart(6)} s   streamed to it ${mb(sent() - before)}   ${stderr.trim().split("\n").pop()?.slice(0, 90) ?? ""}`);
 }
 
+/** One MCP server (stdio), CALLS cluster_check calls at the hostile server: its peak RSS before and after. */
+async function measureMcp(address: string, calls: number): Promise<void> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BUNDLE, "mcp"], stderr: "ignore" });
+  const client = new Client({ name: "bench", version: "1" });
+  await client.connect(transport);
+  try {
+    await client.callTool({ name: "lab_list", arguments: {} });
+    const before = peakRss(transport.pid!) ?? 0;
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await client.callTool({ name: "cluster_check", arguments: { nodes: [address] } });
+    const each = (performance.now() - t0) / calls;
+    console.log(`${`MCP server, ${calls} cluster_check calls, hostile`.padEnd(44)} peak RSS ${mb(before)} before, ${mb(peakRss(transport.pid!) ?? 0)} after   ${each.toFixed(0)} ms per call`);
+  } finally {
+    await client.close();
+  }
+}
+
 const hostile = await startHostileServer();
 const [host, port] = hostile.address.split(":");
 const RUNS = Number(process.argv[2] ?? 3);
@@ -41,6 +60,7 @@ try {
   for (let i = 0; i < RUNS; i++) {
     await measure("redis-pilot cluster check, closed port", process.execPath, [BUNDLE, "cluster", "check", "127.0.0.1:1"], hostile.sent);
     await measure("redis-pilot cluster check, hostile server", process.execPath, [BUNDLE, "cluster", "check", hostile.address], hostile.sent);
+    for (const calls of [1, 10, 50]) await measureMcp(hostile.address, calls);
     await measure(`redis-cli PING, hostile (stopped at ${CAP_S} s / ${CAP_MB} MiB)`, findRedisCli(), ["-h", host, "-p", port, "PING"], hostile.sent);
   }
 } finally {
