@@ -23,6 +23,20 @@ import { clusterFix } from "./cluster/cluster-fix.js";
 import { clusterAddNode } from "./cluster/cluster-add-node.js";
 import { clusterDelNode } from "./cluster/cluster-del-node.js";
 import { clusterFailover } from "./cluster/cluster-failover.js";
+import { replicationCheck } from "./replication/replication-check.js";
+import { replicationLag } from "./replication/replication-lag.js";
+import { replicationAttach } from "./replication/replication-attach.js";
+import { replicationSwitchover } from "./replication/replication-switchover.js";
+import { replicationPromote } from "./replication/replication-promote.js";
+import { replicationDetach } from "./replication/replication-detach.js";
+import { sentinelCheck } from "./sentinel/sentinel-check.js";
+import { sentinelMonitor } from "./sentinel/sentinel-monitor.js";
+import { sentinelFailoverTool } from "./sentinel/sentinel-failover.js";
+import { sentinelClientSettings } from "./sentinel/sentinel-client-settings.js";
+import { drillSwitchover } from "./drills/drill-switchover.js";
+import { drillSentinelFailover } from "./drills/drill-sentinel-failover.js";
+import { drillKillMaster } from "./drills/drill-kill-master.js";
+import { drillReadScaling } from "./drills/drill-read-scaling.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
@@ -30,4 +44,7 @@ export const allTools: readonly AnyTool[] = [
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
   clusterReshard, clusterRebalance, clusterFix, clusterAddNode, clusterDelNode, clusterFailover,
+  replicationCheck, replicationLag, replicationAttach, replicationSwitchover, replicationPromote, replicationDetach,
+  sentinelCheck, sentinelMonitor, sentinelFailoverTool, sentinelClientSettings,
+  drillSwitchover, drillSentinelFailover, drillKillMaster, drillReadScaling,
 ];

@@ -25,7 +25,7 @@ export interface ClientSettings {
   failoverDetector: boolean;
   /** Reconnect and resend when a node answers READONLY (it was demoted under us). @default true */
   reconnectOnReadonly: boolean;
-  /** Retry delay: attempt * stepMs, capped at maxMs. @default { stepMs: 50, maxMs: 500 } */
+  /** Retry delay: attempt * stepMs, capped at maxMs; the first retry comes soon, so a switchover costs little. @default { stepMs: 20, maxMs: 500 } */
   retry: { stepMs: number; maxMs: number };
   /** Fail a command that got no reply in this long (its outcome is then unknown). @default 1000 */
   commandTimeoutMs: number;
@@ -52,7 +52,7 @@ export const DEFAULT_SETTINGS: Omit<ClientSettings, "deployment"> = {
   role: "master",
   failoverDetector: true,
   reconnectOnReadonly: true,
-  retry: { stepMs: 50, maxMs: 500 },
+  retry: { stepMs: 20, maxMs: 500 },
   commandTimeoutMs: 1000,
   maxRetriesPerRequest: 20,
   scaleReads: "master",

@@ -75,9 +75,9 @@ export interface DrillResult {
 }
 
 async function closeAll(clients: DrillClient[]): Promise<void> {
-  // quit() alone leaves a Sentinel client's failover-detector subscriptions reconnecting to
-  // sentinels the teardown stopped; disconnect() tears the connector down with them.
-  await Promise.all(clients.map((c) => c.quit().catch(() => undefined).finally(() => c.disconnect())));
+  // quit() lets replies in flight finish; disconnect() then also ends a Sentinel client's failover-detector links.
+  await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
+  for (const c of clients) c.disconnect();
 }
 
 async function runOnce(scenario: DrillScenario, run: number, o: Required<Omit<DrillOptions, "signal" | "progress">>, signal: AbortSignal): Promise<DrillRun> {

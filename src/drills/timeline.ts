@@ -2,8 +2,12 @@
  * A drill's timeline as SVG: operations completed per 10 ms bucket (ok / failed /
  * unknown, stacked), with the history's events (a kill, a failover, a slot move) as
  * labelled rules. timelineSpec is pure (a Vega-Lite spec); renderTimelineSvg renders
- * it with vega in Node, no browser, and loads vega only when called.
+ * it with vega in Node, no browser.
  */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { LabError } from "../errors.js";
+import { packageRoot } from "../mcp/package-root.js";
 import type { History } from "./history.js";
 
 export const BUCKET_MS = 10;
@@ -71,15 +75,24 @@ export function timelineSpec(histories: History[], opts: { title?: string; width
   };
 }
 
-/** Renders the timeline to an SVG string with vega-lite + vega in Node. */
+/**
+ * Renders the timeline to an SVG string with vega-lite + vega in Node, in a child process
+ * (scripts/render-vega.mjs): vega is ESM with top-level await, which the CLI's CommonJS
+ * bundle cannot load.
+ */
 export async function renderTimelineSvg(histories: History[], opts: { title?: string; width?: number } = {}): Promise<string> {
-  // Both are ESM packages and large: loaded only when a drill asks for a picture.
-  const [vega, vegaLite] = await Promise.all([import("vega"), import("vega-lite")]);
-  const compiled = vegaLite.compile(timelineSpec(histories, opts) as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  const script = join(packageRoot(), "scripts", "render-vega.mjs");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => out.push(c));
+    child.stderr.on("data", (c: Buffer) => err.push(c));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
+      else reject(new LabError(`Rendering the SVG timeline failed: ${Buffer.concat(err).toString("utf8").trim().split("\n")[0] || `exit ${code}`}.`, "Check that the vega and vega-lite packages are installed (npm ci)."));
+    });
+    child.stdin.end(JSON.stringify(timelineSpec(histories, opts)));
+  });
 }

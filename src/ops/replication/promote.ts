@@ -78,7 +78,8 @@ export async function promote(req: PromoteRequest, ctx: OpContext): Promise<Prom
       const grant = await req.access.admit(old, replica.address);
       oldMaster = await readReplicationNode(pool, grant.address).catch(() => undefined);
     }
-    const named = await readNamed(pool, req.peers ?? [], req.zones);
+    // Peers that do not answer are skipped: the dead master is usually among them.
+    const named = (await Promise.allSettled((req.peers ?? []).map((p) => readReplicationNode(pool, formatAddress(parseAddress(p)), req.zones?.[p])))).flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     const fromMaster = oldMaster ? await Promise.all(oldMaster.replication.connectedReplicas.map(async (l) => (await req.access.admit(l.address, oldMaster!.address)).address)) : [];
     const siblings = [...named, ...(await readNamed(pool, fromMaster.filter((a) => !named.some((n) => n.address === a))))];
     const plan = planPromote(req.mode, replica, oldMaster, siblings);

@@ -1,13 +1,16 @@
 /**
  * Planned switchover: move the master role to a replica losing no acknowledged write.
- * Redis's own FAILOVER (6.2+) does the coordination: it pauses writes on the old master,
- * waits until the replica has its offset, promotes it with PSYNC FAILOVER and demotes
- * itself. Clients paused meanwhile get READONLY and reconnect (reconnectOnError). We then
- * repoint the other replicas and, where sentinels watch the master, re-monitor it at the
- * new address on every sentinel (a sentinel would otherwise turn the new master back into
- * a replica), and verify that every node and every sentinel agrees.
+ * CLIENT PAUSE WRITE on the old master, wait until the replica's own offset reaches the
+ * master's, REPLICAOF NO ONE on it, demote the old master, unpause: paused clients get
+ * READONLY and reconnect (reconnectOnError). Redis's FAILOVER command does the same
+ * coordination but steps through it in serverCron (100 ms ticks at hz 10) and waits for
+ * the replica's ACK, which measured ~300 ms here; these steps take a few ms. Where
+ * sentinels watch the master, every sentinel forgets it for the switch and monitors the
+ * new master with the same settings right after the promotion (a sentinel would
+ * otherwise turn the new master back into a replica). Verified: every node follows the
+ * new master and every sentinel agrees.
  */
-import { PilotError, ValidationError, VerificationFailedError } from "../../errors.js";
+import { ValidationError, VerificationFailedError } from "../../errors.js";
 import { checkReplication } from "../../checks/replication-checks.js";
 import { checkSentinels } from "../../checks/sentinel-checks.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
@@ -32,7 +35,7 @@ export interface SwitchoverRequest {
   sentinels?: SentinelWatch;
   zones?: Record<string, string>;
   dryRun?: boolean;
-  /** FAILOVER's own timeout (writes stay paused at most this long). @default 5000 */
+  /** Writes stay paused at most this long (CLIENT PAUSE's own timeout). @default 5000 */
   timeoutMs?: number;
 }
 
@@ -49,7 +52,7 @@ export interface SwitchoverPlan {
 export interface SwitchoverResult {
   applied: boolean;
   plan: SwitchoverPlan;
-  /** ms from FAILOVER sent until the new master answered role:master (writes accepted). */
+  /** ms from writes paused on the old master until the new master accepted writes. */
   writableMs?: number;
   /** ms until replicas and sentinels agree on the new master. */
   totalMs?: number;
@@ -73,13 +76,14 @@ export function planSwitchover(master: ReplicationNode, target: ReplicationNode,
   if (target.runId === master.runId) throw new ValidationError(`${target.address} is already the master.`, "Name one of its replicas.");
   if (!follows(target, master)) throw new ValidationError(`${target.address} is not a replica of ${master.address}.`, `Attach it first (replication_attach), or name one of ${master.address}'s replicas.`);
   if (target.replication.masterLinkStatus !== "up") throw new ValidationError(`${target.address}'s link to ${master.address} is down: it cannot catch up, so a switchover would lose writes.`, "Fix the link first (replication_check).");
-  if (!versionAtLeast(master.redisVersion, 6, 2)) throw new ValidationError(`${master.address} runs Redis ${master.redisVersion}; a switchover needs FAILOVER (6.2+).`, "Upgrade, or use sentinel_failover where sentinels watch it.");
+  if (!versionAtLeast(master.redisVersion, 6, 2)) throw new ValidationError(`${master.address} runs Redis ${master.redisVersion}; a switchover needs CLIENT PAUSE WRITE (6.2+).`, "Upgrade, or use sentinel_failover where sentinels watch it.");
   const { host, port } = parseAddress(target.address);
   const steps: PlanStep[] = [
     ...sentinels.map((s) => ({ kind: "sentinel-remove" as const, node: s, description: `SENTINEL REMOVE on ${s} (so it does not undo the switch)` })),
-    { kind: "failover", node: master.address, description: `FAILOVER TO ${host} ${port} on ${master.address}: pause writes, wait until ${target.address} has the offset, promote it, demote ${master.address}` },
-    ...others.map((o) => ({ kind: "replicaof" as const, node: o.address, description: `REPLICAOF ${host} ${port} on ${o.address}` })),
+    { kind: "failover", node: master.address, description: `CLIENT PAUSE WRITE on ${master.address}, wait until ${target.address} has its offset, REPLICAOF NO ONE on ${target.address}` },
     ...sentinels.map((s) => ({ kind: "sentinel-monitor" as const, node: s, description: `SENTINEL MONITOR the master at ${target.address} on ${s}, same settings` })),
+    { kind: "replicaof", node: master.address, description: `REPLICAOF ${host} ${port} on ${master.address}, then CLIENT UNPAUSE (paused writers get READONLY and reconnect)` },
+    ...others.map((o) => ({ kind: "replicaof" as const, node: o.address, description: `REPLICAOF ${host} ${port} on ${o.address}` })),
   ];
   return { kind: "replication-switchover", version: 1, from: master.address, to: target.address, others: others.map((o) => o.address), sentinels, steps };
 }
@@ -109,37 +113,48 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
 
     const t0 = Date.now();
     const step = (kind: string, message: string) => ctx.progress({ step: kind, message, elapsedMs: Date.now() - t0 });
-    for (const s of sentinelAddresses) {
-      await (await pool.get(s)).call("SENTINEL", "REMOVE", watch!.name);
-      step("sentinel", `${s} stopped monitoring ${watch!.name} for the switch`);
-    }
+    // The sentinels forget the name for the moment of the switch (else they would undo it), all at once.
+    await Promise.all(sentinelAddresses.map(async (s) => (await pool.get(s)).call("SENTINEL", "REMOVE", watch!.name)));
+    if (sentinelAddresses.length) step("sentinel", `${sentinelAddresses.length} sentinels stopped monitoring ${watch!.name} for the switch`);
     const { host, port } = parseAddress(target.address);
     const timeoutMs = req.timeoutMs ?? 5000;
+    const old = await pool.get(master.address);
     const sent = Date.now();
+    // 1. Pause writes on the old master (bounded: the pause ends by itself after timeoutMs, even if we die here).
+    await old.call("CLIENT", "PAUSE", String(timeoutMs), "WRITE");
+    let promoted = false;
     try {
-      await (await pool.get(master.address)).call("FAILOVER", "TO", host, String(port), "TIMEOUT", String(timeoutMs));
-    } catch (err) {
-      // Nothing switched: give the sentinels their master back before reporting.
-      if (settings) await remonitor(pool, sentinelAddresses, { ...settings, master: master.address }, req.access);
-      throw err;
+      // 2. The replica knows its own offset at once (no waiting for its once-a-second ACK): wait until it has everything.
+      const masterOffset = (await readReplicationNode(pool, master.address)).replication.offset;
+      await waitFor(async () => {
+        const r = await readReplicationNode(pool, target!.address);
+        return r.replication.offset >= masterOffset ? true : undefined;
+      }, { what: `${target.address} reaching offset ${masterOffset}`, timeoutMs, intervalMs: 1, signal: ctx.signal });
+      // 3. Promote it: writable from this reply on.
+      await (await pool.get(target.address)).call("REPLICAOF", "NO", "ONE");
+      promoted = true;
+    } finally {
+      // Not promoted (timeout, cancel, error): unpause, and the sentinels watch the old master again.
+      if (!promoted) {
+        await old.call("CLIENT", "UNPAUSE").catch(() => undefined);
+        if (settings) await remonitor(pool, sentinelAddresses, { ...settings, master: master.address }, req.access);
+      }
     }
-    const targetPool = target.address;
-    await waitFor(async () => ((await readReplicationNode(pool, targetPool)).replication.role === "master" ? true : undefined), { what: `${target.address} promoted`, timeoutMs: timeoutMs + 2000, intervalMs: 1, signal: ctx.signal });
     const writableMs = Date.now() - sent;
-    step("failover", `${target.address} is the master, writable ${writableMs} ms after FAILOVER`);
-    // The old master finishes demoting itself; wait for it before repointing the rest to the new one.
-    await waitFor(async () => {
-      const old = await readReplicationNode(pool, master.address);
-      if (old.failoverState === "no-failover" && old.replication.role === "master") throw new PilotError("switchover_aborted", `FAILOVER on ${master.address} was aborted (it is still the master).`, "Check its log; nothing else was changed. Retry with a larger timeout.");
-      return old.replication.role === "replica" ? true : undefined;
-    }, { what: `${master.address} demoted`, timeoutMs: timeoutMs + 2000, intervalMs: 2, signal: ctx.signal });
-    for (const o of others) {
-      await (await pool.get(o.address)).call("REPLICAOF", host, String(port));
-      step("replicaof", `${o.address} now replicates from ${target.address}`);
-    }
+    step("promote", `${target.address} is the master, writable ${writableMs} ms after writes paused on ${master.address}`);
+    // 4. Sentinels learn the new master before clients ask: the demoted master answers READONLY next.
     if (settings) {
       await remonitor(pool, sentinelAddresses, { ...settings, master: target.address }, req.access);
       step("sentinel", `${sentinelAddresses.length} sentinels monitor ${watch!.name} at ${target.address}`);
+    }
+    // 5. Demote the old master (it resyncs partially: the new master's replid2 is its history), then let paused clients go:
+    // their writes get READONLY, and clients with reconnectOnError follow the sentinels to the new master.
+    await old.call("REPLICAOF", host, String(port));
+    await old.call("CLIENT", "UNPAUSE");
+    step("demote", `${master.address} replicates from ${target.address}; writes unpaused`);
+    for (const o of others) {
+      await (await pool.get(o.address)).call("REPLICAOF", host, String(port));
+      step("replicaof", `${o.address} now replicates from ${target.address}`);
     }
     // Verify: every node follows the new master with its link up; every sentinel agrees.
     const all = [target.address, master.address, ...others.map((o) => o.address)];
@@ -149,7 +164,8 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
     }, { what: `every replica following ${target.address}`, timeoutMs: 15_000, intervalMs: 20, signal: ctx.signal });
     const findings = checkReplication(await readReplicationView(all, { pool, zones: req.zones, discover: false }));
     if (watch) {
-      const sv = await waitSentinelsAgree(pool, sentinelAddresses, watch.name, target.address, others.length + 1, ctx);
+      // Nodes: the new master, the demoted old one, the other replicas.
+      const sv = await waitSentinelsAgree(pool, sentinelAddresses, watch.name, target.address, others.length + 2, ctx);
       findings.push(...checkSentinels(sv, watch.name, { ip: target.ip, zone: target.zone }));
     }
     step("verify", `${findings.filter((f) => f.severity === "error").length} error(s)`);

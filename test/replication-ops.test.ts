@@ -1,0 +1,109 @@
+// Replication ops through the registry (invokeTool, the path every front end takes) on
+// real redis-server processes: attach, check, lag, switchover, detach, promote after a
+// kill -9; and the bad inputs that must give one sentence and change nothing.
+import { describe, expect, it } from "vitest";
+import { allTools } from "../tools/index.js";
+import { labFault } from "../src/lab/faults/index.js";
+import { labUp } from "../src/lab/index.js";
+import { formatAddress } from "../src/redis/address.js";
+import { NodePool } from "../src/redis/connection.js";
+import { invokeTool, type InvokeResult } from "../src/registry/invoke.js";
+import { createResolver } from "../src/targets/resolver.js";
+import { readReplicationView } from "../src/topology/replication-view.js";
+import { useTempLabHome } from "./helpers/env.js";
+import { startServers } from "./helpers/servers.js";
+
+useTempLabHome();
+
+function call(name: string, args: Record<string, unknown>, resolver = createResolver({ allowAdhocMutations: true })): Promise<InvokeResult> {
+  const tool = allTools.find((t) => t.name === name)!;
+  return invokeTool(tool, args, { ctx: { progress: () => {}, signal: new AbortController().signal, targets: resolver } });
+}
+
+async function ok(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const r = await call(name, args);
+  if (!r.ok) throw new Error(`${name}: ${r.summary}`);
+  return r.output;
+}
+
+/** Who each address follows ("master" for a master), read straight from the servers. */
+async function roles(addresses: string[], password?: string): Promise<Record<string, string>> {
+  const pool = new NodePool({ password });
+  try {
+    const view = await readReplicationView(addresses, { pool, discover: false });
+    return Object.fromEntries(view.nodes.map((n) => [n.address, n.replication.role === "master" ? "master" : `${n.replication.masterHost}:${n.replication.masterPort}`]));
+  } finally {
+    await pool.close();
+  }
+}
+
+describe("replication ops on a plain 4-node lab", () => {
+  it("attach, check, lag, switchover, detach, promote after a kill -9", async () => {
+    const lab = await labUp({ name: "repl-ops", nodes: 4, cluster: false, config: { "repl-diskless-sync-delay": "0" } });
+    const [a, b, c, d] = lab.nodes.map((n) => formatAddress(n));
+
+    const dry = await ok("replication_attach", { lab: "repl-ops", master: a, replicas: [b, c, d], dryRun: true });
+    expect(dry.applied).toBe(false);
+    expect(await roles([a, b, c, d])).toEqual({ [a]: "master", [b]: "master", [c]: "master", [d]: "master" });
+
+    const attached = await ok("replication_attach", { lab: "repl-ops", master: a, replicas: [b, c, d], confirm: true });
+    expect(attached.applied).toBe(true);
+    expect(await roles([a, b, c, d])).toEqual({ [a]: "master", [b]: a, [c]: a, [d]: a });
+
+    const check = await ok("replication_check", { nodes: [a] });
+    expect(check.ok).toBe(true);
+    expect((check.nodes as unknown[]).length).toBe(4);
+    expect((check.findings as { code: string }[]).map((f) => f.code)).toContain("min_replicas_off");
+
+    const lag = await ok("replication_lag", { nodes: [a], durationMs: 300, intervalMs: 100 });
+    expect((lag.replicas as { samples: number }[]).map((r) => r.samples >= 2)).toEqual([true, true, true]);
+
+    const sw = await ok("replication_switchover", { lab: "repl-ops", master: a, to: b });
+    expect(sw.applied).toBe(true);
+    expect(typeof sw.writableMs).toBe("number");
+    expect(await roles([a, b, c, d])).toEqual({ [a]: b, [b]: "master", [c]: b, [d]: b });
+
+    const detached = await ok("replication_detach", { lab: "repl-ops", replica: d });
+    expect(detached.applied).toBe(true);
+    expect((await roles([d]))[d]).toBe("master");
+
+    // The master dies; promote refuses nothing now and repoints the other replicas.
+    await labFault("repl-ops", b, "kill");
+    const promoted = await ok("replication_promote", { lab: "repl-ops", replica: c, confirm: true });
+    expect(promoted.repoint).toEqual([a]);
+    expect(await roles([a, c])).toEqual({ [a]: c, [c]: "master" });
+  });
+});
+
+describe("bad inputs give one sentence and change nothing", () => {
+  it("replica of itself, loop, live master, unreachable address, wrong password", async () => {
+    const lab = await labUp({ name: "repl-bad", nodes: 3, cluster: false, config: { "repl-diskless-sync-delay": "0" } });
+    const [a, b, c] = lab.nodes.map((n) => formatAddress(n));
+    await ok("replication_attach", { lab: "repl-bad", master: a, replicas: [b], confirm: true });
+    const before = await roles([a, b, c]);
+
+    const self = await call("replication_attach", { lab: "repl-bad", master: a, replicas: [a], confirm: true });
+    expect(self.ok ? "" : self.error.message).toBe(`${a} cannot be a replica of itself (it is the master ${a}).`);
+
+    const loop = await call("replication_attach", { lab: "repl-bad", master: b, replicas: [a], confirm: true });
+    expect(loop.ok ? "" : loop.error.message).toMatch(new RegExp(`^Making ${a} a replica of ${b} would create a replication loop`));
+
+    const live = await call("replication_promote", { lab: "repl-bad", replica: b, confirm: true });
+    expect(live.ok ? "" : live.error.message).toMatch(/is up and answering as a master: promoting now would leave two masters\.$/);
+
+    const nobody = await call("replication_attach", { nodes: [c], master: "127.0.0.1:1", replicas: [c], confirm: true });
+    expect(nobody.ok ? "" : `${nobody.error.code}: ${nobody.error.message}`).toBe("unreachable: Cannot reach 127.0.0.1:1: connection refused.");
+
+    expect(await roles([a, b, c])).toEqual(before);
+
+    const pw = await startServers(2, { password: "right-pw", cluster: false });
+    try {
+      const wrong = createResolver({ allowAdhocMutations: true, adhocConnection: { password: "wrong-pw" } });
+      const r = await call("replication_attach", { nodes: pw.addresses, master: pw.addresses[0], replicas: [pw.addresses[1]], confirm: true }, wrong);
+      expect(r.ok ? "" : `${r.error.code}: ${r.error.message}`).toMatch(/^auth_failed: Authentication failed at /);
+      expect(await roles(pw.addresses, "right-pw")).toEqual({ [pw.addresses[0]]: "master", [pw.addresses[1]]: "master" });
+    } finally {
+      await pw.stop();
+    }
+  });
+});

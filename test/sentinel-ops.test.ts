@@ -1,0 +1,115 @@
+// Sentinel ops through the registry on real redis-server and redis-sentinel processes:
+// check, monitor, SENTINEL FAILOVER and a planned switchover both verified by every
+// sentinel agreeing; a killed master whose failover the sentinels complete while an
+// ioredis client (the client-settings tool's settings) keeps writing; and bad inputs.
+import { describe, expect, it } from "vitest";
+import { allTools } from "../tools/index.js";
+import { clientSettings } from "../src/drills/client-settings.js";
+import { openClient } from "../src/drills/workload.js";
+import { labFault } from "../src/lab/faults/index.js";
+import { labUp, loadLab } from "../src/lab/index.js";
+import { formatAddress } from "../src/redis/address.js";
+import { NodePool } from "../src/redis/connection.js";
+import { invokeTool, type InvokeResult } from "../src/registry/invoke.js";
+import { createResolver } from "../src/targets/resolver.js";
+import { masterAddresses, readSentinelView } from "../src/topology/sentinel-view.js";
+import { useTempLabHome } from "./helpers/env.js";
+
+useTempLabHome();
+
+function call(name: string, args: Record<string, unknown>): Promise<InvokeResult> {
+  const tool = allTools.find((t) => t.name === name)!;
+  return invokeTool(tool, args, { ctx: { progress: () => {}, signal: new AbortController().signal, targets: createResolver({ allowAdhocMutations: true }) } });
+}
+
+async function ok(name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const r = await call(name, args);
+  if (process.env.RP_TIMING) process.stderr.write(`${name} ${r.durationMs} ms\n`);
+  if (!r.ok) throw new Error(`${name}: ${r.summary}`);
+  return r.output;
+}
+
+async function sentinelMasters(sentinels: string[]): Promise<string[]> {
+  const pool = new NodePool();
+  try {
+    return [...masterAddresses(await readSentinelView(sentinels, { pool, name: "mymaster", discover: false }), "mymaster").values()].map(String);
+  } finally {
+    await pool.close();
+  }
+}
+
+describe("sentinel ops on an active-passive lab", () => {
+  it("check, SENTINEL FAILOVER verified, planned switchover with sentinels agreeing, client settings", async () => {
+    const lab = await labUp({ name: "sent-ops", template: "active-passive" });
+    const [a, b] = lab.nodes.map((n) => formatAddress(n));
+    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
+
+    const check = await ok("sentinel_check", { lab: "sent-ops" });
+    expect(check.ok).toBe(true);
+    expect((check.sentinels as { master: string }[]).map((s) => s.master)).toEqual([a, a, a]);
+
+    const failover = await ok("sentinel_failover", { lab: "sent-ops", confirm: true });
+    expect(failover).toMatchObject({ applied: true, oldMaster: a, newMaster: b });
+    expect(await sentinelMasters(sentinels)).toEqual([b, b, b]);
+
+    const sw = await ok("replication_switchover", { lab: "sent-ops", master: b, to: a });
+    expect(sw.applied).toBe(true);
+    expect(await sentinelMasters(sentinels)).toEqual([a, a, a]);
+    expect((await ok("sentinel_check", { lab: "sent-ops" })).ok).toBe(true);
+
+    const settings = await ok("sentinel_client_settings", { nodes: sentinels });
+    expect(settings.name).toBe("mymaster");
+    expect(settings.ioredis).toMatch(/failoverDetector: true/);
+    expect(settings.ioredis).toMatch(/reconnectOnError: \(err\) => \(err\.message\.startsWith\("READONLY"\)/);
+    expect((settings.others as { client: string }[]).map((c) => c.client)).toEqual(["redis-py", "Jedis", "go-redis"]);
+  });
+
+  it("kill -9 of the master: the sentinels fail over, an ioredis client keeps writing, the old master rejoins as a replica", { timeout: 90_000 }, async () => {
+    const lab = await labUp({ name: "sent-kill", template: "active-passive" });
+    const [a, b] = lab.nodes.map((n) => formatAddress(n));
+    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
+    const client = await openClient(clientSettings({ kind: "sentinel", sentinels, name: "mymaster" }));
+    try {
+      await client.set("before", "1");
+      await labFault("sent-kill", a, "kill");
+      // Each try waits at most commandTimeout (1 s); the client follows the sentinels to b once they promote it.
+      let written = false;
+      for (let i = 0; i < 30 && !written; i++) written = await client.set("after", "2").then(() => true, () => false);
+      expect(written).toBe(true);
+      expect(await client.get("before")).toBe("1");
+      expect((client as { stream?: { remotePort?: number } }).stream?.remotePort).toBe(lab.nodes[1].port);
+    } finally {
+      client.disconnect();
+    }
+    expect(await sentinelMasters(sentinels)).toEqual([b, b, b]);
+    // The old master comes back (empty, as a master) and the sentinels turn it into a replica of the new one:
+    // they wait 8 s of it reporting the wrong role (4 hello periods) and see it in their 10 s INFO round.
+    await labFault("sent-kill", a, "start");
+    const state = await loadLab("sent-kill");
+    expect(state?.nodes[0].fault).toBeUndefined();
+    for (let i = 0; i < 400; i++) {
+      const r = await ok("replication_check", { nodes: [b] });
+      if ((r.nodes as { address: string; master?: string; link?: string }[]).some((n) => n.address === a && n.master === b && n.link === "up")) return;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`${a} did not rejoin as a replica of ${b}`);
+  });
+
+  it("bad inputs: a quorum larger than the sentinels, an unknown master name, a non-sentinel address", async () => {
+    const lab = await labUp({ name: "sent-bad", template: "active-passive" });
+    const [a] = lab.nodes.map((n) => formatAddress(n));
+    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
+
+    const quorum = await call("sentinel_monitor", { lab: "sent-bad", master: a, name: "other", quorum: 4 });
+    expect(quorum.ok ? "" : quorum.error.message).toBe("A quorum of 4 can never be reached with 3 sentinels: the master would never be judged down.");
+
+    const unknown = await call("sentinel_failover", { lab: "sent-bad", name: "nosuch", confirm: true });
+    expect(unknown.ok ? "" : unknown.error.message).toBe("No sentinel monitors a master named 'nosuch' (they monitor: mymaster).");
+
+    const notSentinel = await call("sentinel_check", { nodes: [a] });
+    expect(notSentinel.ok ? "" : notSentinel.error.message).toMatch(/is not a sentinel \(redis_mode is standalone\)\.$/);
+
+    expect(await sentinelMasters(sentinels)).toEqual([a, a, a]);
+    expect((await ok("sentinel_check", { lab: "sent-bad" })).ok).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { runDrill } from "../../src/drills/run-drill.js";
+import { readScalingScenario } from "../../src/drills/scenarios/read-scaling.js";
+import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { defineTool } from "../../src/registry/tool.js";
+
+const PLAN = [
+  "start a read-replicas lab per run (1 master + 2 replicas)",
+  "write to the master; read the newest acknowledged key from each replica and from the master",
+  "report the share of reads the replicas served and the stale reads they returned (how far behind)",
+  "stop the lab",
+];
+
+export const drillReadScaling = defineTool({
+  name: "drill_read_scaling",
+  title: "Drill: read scaling on replicas",
+  description:
+    "Measures reading from replicas under a live write load on a fresh read-replicas lab per run: the share of reads served by replicas and the staleness " +
+    "they show (reads that missed a write acknowledged before they began, and by how many ms). Starts and stops its own labs; touches nothing else.",
+  toolset: "drills",
+  input: z.object(drillInputFields),
+  output: drillOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  summarize: summarizeDrill,
+  cli: { flags: drillCliFlags },
+  async handler(input, ctx) {
+    if (input.dryRun) return dryRunOutput("read_scaling", PLAN);
+    const result = await runDrill(readScalingScenario(), { ...input, progress: ctx.progress, signal: ctx.signal });
+    return drillOutput("read_scaling", PLAN, [result], input);
+  },
+});

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { runDrill } from "../../src/drills/run-drill.js";
+import { switchoverScenario } from "../../src/drills/scenarios/switchover.js";
+import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { defineTool } from "../../src/registry/tool.js";
+
+const PLAN = [
+  "start an active-passive lab per run (1 master + 1 replica, 3 sentinels, down-after 1000 ms)",
+  "write through ioredis's Sentinel client (sentinel_client_settings: failoverDetector, READONLY reconnect), each write a fresh key",
+  "switch over to the replica (replication_switchover: FAILOVER TO, sentinels re-monitored) while writing",
+  "read every key back from the new master; report acknowledged writes lost and the longest write gap",
+  "stop the lab",
+];
+
+export const drillSwitchover = defineTool({
+  name: "drill_switchover",
+  title: "Drill: planned switchover under writes",
+  description:
+    "Measures a planned switchover (replication_switchover) under a live write load through the Sentinel client, on a fresh active-passive lab per run: " +
+    "acknowledged writes lost (should be 0), unknown outcomes, and the unavailability window (longest gap between successful writes). Starts and stops " +
+    "its own labs; touches nothing else. Optionally writes the history (JSON) and an SVG timeline.",
+  toolset: "drills",
+  input: z.object(drillInputFields),
+  output: drillOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  summarize: summarizeDrill,
+  cli: { flags: drillCliFlags },
+  async handler(input, ctx) {
+    if (input.dryRun) return dryRunOutput("switchover", PLAN);
+    const result = await runDrill(switchoverScenario(), { ...input, progress: ctx.progress, signal: ctx.signal });
+    return drillOutput("switchover", PLAN, [result], input);
+  },
+});

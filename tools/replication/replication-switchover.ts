@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { loadLab } from "../../src/lab/index.js";
+import { switchover } from "../../src/ops/replication/switchover.js";
+import { resolveNamed } from "../../src/ops/resolve-named.js";
+import { formatAddress, parseAddress } from "../../src/redis/address.js";
+import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
+import { defineTool } from "../../src/registry/tool.js";
+
+export const replicationSwitchover = defineTool({
+  name: "replication_switchover",
+  title: "Planned switchover to a replica",
+  description:
+    "Move the master role to one of its replicas losing no acknowledged write: pauses writes on the master (CLIENT PAUSE WRITE), waits until the " +
+    "replica has its offset, promotes it (REPLICAOF NO ONE) and demotes the old master; the other replicas are repointed, and where sentinels watch the master " +
+    "(sentinels + name, or a lab that runs them) every sentinel is re-pointed with the same settings and must agree afterwards. Verified. " +
+    "Writes pause for tens of milliseconds; clients with reconnectOnError for READONLY carry on. Use for maintenance; for a dead master use replication_promote or sentinel_failover.",
+  toolset: "replication",
+  input: z.object({
+    ...targetFields,
+    master: z.string().describe("The current master, HOST:PORT."),
+    to: z.string().optional().describe("The replica to promote, HOST:PORT; default: the most up-to-date online replica."),
+    sentinels: z.array(z.string()).optional().describe("Sentinels watching the master (HOST:PORT); default: the lab's sentinels."),
+    name: z.string().optional().describe("The master name the sentinels know it by (default: the lab's, 'mymaster')."),
+    timeoutMs: z.number().int().min(100).max(60_000).optional().describe("The longest writes stay paused (CLIENT PAUSE timeout, default 5000)."),
+    ...dryRunField,
+  }),
+  output: z.object({
+    applied: z.boolean(),
+    from: z.string(),
+    to: z.string(),
+    steps: z.array(stepSchema),
+    writableMs: z.number().optional(),
+    totalMs: z.number().optional(),
+    findings: z.array(findingSchema),
+  }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  summarize: (o) =>
+    o.applied
+      ? `Switched over from ${o.from} to ${o.to}: writable after ${o.writableMs} ms, replicas${o.steps.some((s) => s.kind === "sentinel-monitor") ? " and sentinels" : ""} agree after ${o.totalMs} ms; no acknowledged write lost.`
+      : `Dry run: would switch over from ${o.from} to ${o.to}:\n${o.steps.map((s, i) => `  ${i + 1}. ${s.description}`).join("\n")}`,
+  cli: { args: ["master", "to"], flags: { timeoutMs: "timeout" } },
+  async handler(input, ctx) {
+    const lab = input.lab ? await loadLab(input.lab) : undefined;
+    const sentinels = input.sentinels ?? lab?.sentinels?.map((s) => formatAddress(s)) ?? [];
+    const name = input.name ?? lab?.topology?.sentinelMaster;
+    const master = formatAddress(parseAddress(input.master));
+    const t = await resolveNamed(ctx, input, [master, ...(input.to ? [input.to] : [])], true);
+    // Sentinels are admitted as peers of the master they watch: their own owner's credentials and policy.
+    for (const s of sentinels) await t.access.admit(s, master);
+    const r = await switchover(
+      { master, to: input.to, access: t.access, zones: t.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs, ...(sentinels.length && name ? { sentinels: { addresses: sentinels, name } } : {}) },
+      ctx,
+    );
+    return {
+      applied: r.applied,
+      from: r.plan.from,
+      to: r.plan.to,
+      steps: r.plan.steps.map((s) => ({ kind: s.kind, description: s.description })),
+      ...(r.writableMs !== undefined ? { writableMs: r.writableMs, totalMs: r.totalMs } : {}),
+      findings: r.findings,
+    };
+  },
+});
