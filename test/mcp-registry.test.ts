@@ -19,8 +19,10 @@ const TOOLSET_NOUNS: Record<Toolset, string> = { lab: "lab", cluster: "cluster",
 const VERBS = ["up", "down", "list", "status", "create", "check", "info", "fix", "add_node", "remove_node", "del_node", "kill_fix", "cluster_failover", "reshard", "rebalance", "failover", "run",
   // lab faults and the docker lab's image
   "image", "kill", "stop", "start", "restart", "pause", "unpause", "partition", "heal",
+  // replication and Sentinel
+  "lag", "attach", "switchover", "promote", "detach", "monitor", "client_settings",
   // drills: the scenario is the verb
-  "split_brain"];
+  "split_brain", "sentinel_failover", "kill_master", "read_scaling"];
 const UPDATE = process.env.REDIS_PILOT_UPDATE_SNAPSHOTS === "1";
 
 let client: Client;

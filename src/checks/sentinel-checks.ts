@@ -106,10 +106,11 @@ function priorities(view: SentinelView, name: string): Finding[] {
   const s = view.sentinels.find((x) => x.masters[name]);
   if (!s) return [];
   const replicas = s.masters[name].replicas;
-  const usable = replicas.filter((r) => !r.flags.includes("s_down") && !r.flags.includes("disconnected"));
+  // Judged only on replicas the sentinel has fully seen (linked to the master): a replica it just met reports no priority yet.
+  const usable = replicas.filter((r) => !r.flags.includes("s_down") && !r.flags.includes("disconnected") && (r.masterLinkStatus === undefined || r.masterLinkStatus === "ok"));
   if (replicas.length === 0) return [{ severity: "error", code: "sentinel_no_replicas", message: `Sentinel ${s.address} knows no replica of ${name}: a failover has nothing to promote.`, next: "Attach a replica (replication_attach); sentinels discover it from the master's INFO within 10 s." }];
   const out: Finding[] = [];
-  if (usable.every((r) => r.replicaPriority === 0)) {
+  if (usable.length > 0 && usable.every((r) => r.replicaPriority === 0)) {
     out.push({ severity: "error", code: "replica_priority_all_zero", message: `Every usable replica of ${name} has replica-priority 0: Sentinel will never promote any of them.`, next: "Give at least one replica a non-zero replica-priority (CONFIG SET replica-priority 100)." });
   }
   for (const r of replicas.filter((x) => x.flags.includes("s_down") || x.flags.includes("disconnected"))) {
