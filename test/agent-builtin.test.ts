@@ -145,11 +145,10 @@ describe("built-in planner refusals and dry runs touch nothing", () => {
     expect(await listLabs()).toEqual([]);
   });
 
-  it("answers not supported yet for a family without tools, naming them", async () => {
+  it("sets up Sentinel with 3 sentinels and quorum 2: the sentinel-3 template, verified by sentinel_check", async () => {
     const r = await run("Set up Sentinel with 3 sentinels and quorum 2");
-    expect(r.outcome).toBe("refused");
-    expect(r.message).toMatch(/^Setting up Sentinel is not supported yet: it needs the .*sentinel_setup/);
-    expect(r.steps).toEqual([]);
+    expect(r.outcome).toBe("verified");
+    expect(r.steps.map((s) => s.tool)).toEqual(["lab_up", "sentinel_check"]);
   });
 
   it("--dry-run shows the whole plan and starts nothing", async () => {

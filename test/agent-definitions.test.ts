@@ -97,17 +97,19 @@ describe("families are looked up in the registry", () => {
       handler: async () => ({}),
     }) as unknown as AnyTool;
 
-  it("create and check are supported today; sentinel is not", () => {
+  it("create, check and sentinel are supported today; removing a node is not", () => {
     expect(missingTools("create_cluster", allTools)).toEqual([]);
     expect(missingTools("check_cluster", allTools)).toEqual([]);
-    expect(missingTools("sentinel", allTools)).toEqual(["sentinel_setup", "sentinel_check"]);
+    expect(missingTools("sentinel", allTools)).toEqual([]);
+    expect(missingTools("remove_node", allTools)).toEqual(["cluster_del_node"]);
   });
 
-  it("adding the tools turns 'not supported yet' into a planner question", async () => {
+  it("a family whose tools are missing says which; with them it plans", async () => {
     const request = "Set up Sentinel with 3 sentinels and quorum 2";
-    const today = await createBuiltinPlanner(request, { tools: allTools }).next([]);
-    expect(today).toMatchObject({ kind: "refuse", reason: "not_supported", text: expect.stringMatching(/not supported yet: it needs the sentinel_setup and sentinel_check tools/) });
-    const later = await createBuiltinPlanner(request, { tools: [...allTools, fake("sentinel_setup"), fake("sentinel_check")] }).next([]);
-    expect(later).toMatchObject({ kind: "refuse", reason: "not_supported", text: expect.stringMatching(/not supported by the built-in planner yet/) });
+    const without = allTools.filter((t) => t.name !== "sentinel_monitor" && t.name !== "sentinel_check");
+    const today = await createBuiltinPlanner(request, { tools: without }).next([]);
+    expect(today).toMatchObject({ kind: "refuse", reason: "not_supported", text: expect.stringMatching(/not supported yet: it needs the sentinel_monitor and sentinel_check tools/) });
+    const later = await createBuiltinPlanner(request, { tools: [...without, fake("sentinel_monitor"), fake("sentinel_check")] }).next([]);
+    expect(later).toMatchObject({ kind: "calls" });
   });
 });

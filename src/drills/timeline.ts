@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { LabError } from "../errors.js";
-import { packageRoot } from "../mcp/package-root.js";
+import { packageRoot } from "../package-root.js";
 import type { History } from "./history.js";
 
 export const BUCKET_MS = 10;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { attachReplicas } from "../../src/ops/replication/attach.js";
 import { formatSteps } from "../../src/ops/replication/plan.js";
 import { resolveNamed } from "../../src/ops/resolve-named.js";
+import { ValidationError } from "../../src/errors.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { confirmField, dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
@@ -17,7 +18,7 @@ export const replicationAttach = defineTool({
   toolset: "replication",
   input: z.object({
     ...targetFields,
-    master: z.string().describe("The master, HOST:PORT."),
+    master: z.string().optional().describe("The master, HOST:PORT; default: the first node of the lab / target / node list."),
     replicas: z.array(z.string()).optional().describe("The nodes to make its replicas (HOST:PORT); default: every other node of the lab / target / node list."),
     timeoutMs: z.number().int().min(1000).max(600_000).optional().describe("Give up waiting for the sync after this long (default 30000)."),
     ...dryRunField,
@@ -39,9 +40,11 @@ export const replicationAttach = defineTool({
     `\n${formatSteps(o.steps.map((s) => ({ ...s, kind: "replicaof", node: "" }))).replace(/^/gm, "  ")}`,
   cli: { args: ["master", "replicas"], flags: { timeoutMs: "timeout" } },
   async handler(input, ctx) {
-    const master = formatAddress(parseAddress(input.master));
     const named = input.replicas?.map((r) => formatAddress(parseAddress(r)));
-    const t = await resolveNamed(ctx, input, [master, ...(named ?? [])], true);
+    const given = input.master ? formatAddress(parseAddress(input.master)) : undefined;
+    if (!given && !input.lab && !input.target && !input.nodes?.length) throw new ValidationError("Name the master (master: HOST:PORT), or a lab, target or node list whose first node is the master.", "Pass master, or lab / target / nodes.");
+    const t = await resolveNamed(ctx, input, [...(given ? [given] : []), ...(named ?? [])], true);
+    const master = given ?? t.addresses[0];
     const replicas = named ?? t.addresses.filter((a) => a !== master);
     const r = await attachReplicas({ master, replicas, access: t.access, zones: t.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs }, ctx);
     return {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { monitorMaster } from "../../src/ops/sentinel/monitor.js";
 import { resolveSentinels } from "../../src/ops/sentinel/resolve-sentinels.js";
+import { ValidationError } from "../../src/errors.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { dryRunField, findingSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
@@ -16,7 +17,7 @@ export const sentinelMonitor = defineTool({
   toolset: "sentinel",
   input: z.object({
     ...targetFields,
-    master: z.string().describe("The master to watch, HOST:PORT."),
+    master: z.string().optional().describe("The master to watch, HOST:PORT; default in a lab: the master its template built, else its first node."),
     name: z.string().default("mymaster").describe("The name clients ask the sentinels for."),
     quorum: z.number().int().min(1).optional().describe("Sentinels that must agree the master is down (default: a majority)."),
     downAfterMs: z.number().int().min(100).optional().describe("down-after-milliseconds (default 5000)."),
@@ -42,8 +43,10 @@ export const sentinelMonitor = defineTool({
     `\n  sentinel.conf:\n${o.configLines.map((l) => `    ${l}`).join("\n")}`,
   cli: { args: ["master"], flags: { downAfterMs: "down-after", failoverTimeoutMs: "failover-timeout" } },
   async handler(input, ctx) {
-    const { t, sentinels } = await resolveSentinels(ctx, input, true);
-    const master = (await t.access.admit(formatAddress(parseAddress(input.master)), sentinels[0])).address;
+    const { t, sentinels, lab } = await resolveSentinels(ctx, input, true);
+    const wanted = input.master ?? lab?.topology?.master ?? (lab ? formatAddress(lab.nodes[0]) : undefined);
+    if (!wanted) throw new ValidationError("Name the master to monitor (master: HOST:PORT).", "Pass master, or a lab whose master it is.");
+    const master = (await t.access.admit(formatAddress(parseAddress(wanted)), sentinels[0])).address;
     const quorum = input.quorum ?? Math.floor(sentinels.length / 2) + 1;
     const r = await monitorMaster(
       { sentinels, master, name: input.name, quorum, downAfterMs: input.downAfterMs, failoverTimeoutMs: input.failoverTimeoutMs, parallelSyncs: input.parallelSyncs, access: t.access, zones: t.zones, dryRun: input.dryRun },

@@ -5,7 +5,7 @@
  */
 import { plural, refuse } from "../intent.js";
 import { replicasOf, zonesOf } from "../vocabulary.js";
-import { defineFamily, type BaseIntent } from "./family.js";
+import { defineFamily, type BaseIntent, type PlanEnv, type Step } from "./family.js";
 
 export interface SentinelIntent extends BaseIntent {
   family: "sentinel";
@@ -20,7 +20,7 @@ export const sentinel = defineFamily<SentinelIntent>({
   doing: "Setting up Sentinel",
   example: "set up sentinel with 3 sentinels and quorum 2",
   effect: "change",
-  tools: ["lab_up", "sentinel_setup", "sentinel_check"],
+  tools: ["lab_up", "replication_attach", "sentinel_monitor", "sentinel_check"],
   match: (r) => /\bsentinel\b/.test(r.bare),
   extract(r) {
     if (/\bcluster\b/.test(r.bare)) {
@@ -49,4 +49,38 @@ export const sentinel = defineFamily<SentinelIntent>({
     }
     return { family: "sentinel", sentinels, quorum, replicas: count, zones: zonesOf(r, assumed) ?? 1, where: r.where, assumed };
   },
+  plan(intent, history, env) {
+    const { calls, plan, done } = steps(intent, env);
+    if (history.length < calls.length) return { call: calls[history.length], ...(history.length === 0 ? { text: plan } : {}) };
+    return { done };
+  },
+  verify: (intent, _history, env) => ({ tool: "sentinel_check", args: { lab: intent.where.lab ?? env.newLab } }),
+  verifiedBy: ["sentinel_check"],
 });
+
+/**
+ * The classic 3-box layout (1 master, 2 replicas, 3 sentinels, quorum 2) is the sentinel-3
+ * template; other shapes start the nodes and sentinels, attach the replicas and monitor.
+ */
+function steps(intent: SentinelIntent, env: PlanEnv): { calls: Step[]; plan: string; done: string } {
+  const lab = intent.where.lab ?? env.newLab;
+  const shape = `1 master, ${plural(intent.replicas, "replica")}, ${plural(intent.sentinels, "sentinel")} with quorum ${intent.quorum}`;
+  const done = `${env.dryRun ? "Would set up" : "Set up"} Sentinel in lab ${lab}: ${shape}; a failover needs ${Math.floor(intent.sentinels / 2) + 1} sentinels to agree.`;
+  if (intent.sentinels === 3 && intent.replicas === 2 && intent.quorum === 2 && intent.zones <= 3) {
+    return {
+      calls: [{ tool: "lab_up", args: { name: lab, template: "sentinel-3" } }],
+      plan: `Plan: lab_up starts lab ${lab} from the sentinel-3 template (${shape}, one box per zone), built and verified through replication_attach and sentinel_monitor; then sentinel_check.`,
+      done,
+    };
+  }
+  const zones = Math.max(intent.zones, 1);
+  return {
+    calls: [
+      { tool: "lab_up", args: { name: lab, nodes: 1 + intent.replicas, sentinels: intent.sentinels, zones, cluster: false } },
+      { tool: "replication_attach", args: { lab, confirm: true } },
+      { tool: "sentinel_monitor", args: { lab, quorum: intent.quorum } },
+    ],
+    plan: `Plan: lab_up starts lab ${lab} with ${plural(1 + intent.replicas, "node")} and ${plural(intent.sentinels, "sentinel")}, replication_attach makes the first node the master of the others, sentinel_monitor makes every sentinel watch it with quorum ${intent.quorum}; then sentinel_check.`,
+    done,
+  };
+}

@@ -42,7 +42,7 @@ export async function drillLab(scenario: string, run: number, template: string, 
     access: uniformAccess({ password: state.password }, true),
     writeSettings,
     roles: topo.roles,
-    down: () => labDown(state.name),
+    down: async () => void (await labDown(state.name)),
   };
 }
 
