@@ -129,8 +129,9 @@ describe("checkToolsets", () => {
     ["all (no flag)", undefined, undefined],
     ["one with tools", ["cluster"], undefined],
     ["both with tools", ["lab", "cluster"], undefined],
-    ["one without tools", ["sentinel"], `Toolset sentinel has no tools; the toolsets with tools are ${offered}.`],
-    ["a mix", ["lab", "drills", "sentinel"], `Toolsets drills, sentinel have no tools; the toolsets with tools are ${offered}.`],
+    // Every toolset has tools now (sentinel and drills came last).
+    ["sentinel and drills", ["sentinel", "drills"], undefined],
+    ["a mix", ["lab", "drills", "sentinel"], undefined],
     ["an unknown name", ["clusters"], `Toolset clusters has no tools; the toolsets with tools are ${offered}.`],
     ["an empty list", [], `Toolset (none given) has no tools; the toolsets with tools are ${offered}.`],
   ])("%s", (_, requested, message) => {

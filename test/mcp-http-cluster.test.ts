@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allTools } from "../tools/index.js";
 import { useTempLabHome } from "./helpers/env.js";
 import { childEnv, httpClient, startHttpServer, stopHttpServers, textOf, resourceText, type HttpSession } from "./helpers/mcp-client.js";
 import { redisCliClusterCheck } from "./helpers/redis-cli.js";
@@ -118,7 +119,7 @@ describe("a lab cluster over Streamable HTTP", () => {
   it("hides every mutating tool with --read-only", async () => {
     await withServer(["--read-only"], async (s) => {
       const tools = (await s.client.listTools()).tools;
-      expect(tools.map((t) => t.name)).toEqual(["lab_status", "lab_list", "cluster_check", "cluster_info"]);
+      expect(tools.map((t) => t.name)).toEqual(allTools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name));
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       const refused = await call("cluster_create", { lab: LAB, replicas: 1 }, s);
       expect(refused.isError).toBe(true);

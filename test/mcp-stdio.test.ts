@@ -157,7 +157,9 @@ describe("redis-pilot mcp over stdio", () => {
       expect(tools.map((t) => t.name)).not.toContain("cluster_create");
       const refused = await ro.client.callTool({ name: "lab_down", arguments: { name: LAB, confirm: true } });
       expect(refused.isError).toBe(true);
-      expect(textOf(refused)).toMatch(/^No tool named 'lab_down' in this session .+ Use one of lab_status, lab_list, cluster_check, cluster_info\.$/);
+      const readOnly = allTools.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
+      expect(textOf(refused)).toMatch(/^No tool named 'lab_down' in this session .+ Use one of (.+)\.$/);
+      expect(/Use one of (.+)\.$/.exec(textOf(refused))![1].split(", ").sort()).toEqual(readOnly.sort());
     } finally {
       await ro.client.close();
     }
@@ -171,12 +173,14 @@ describe("redis-pilot mcp over stdio", () => {
     }
   });
 
-  it("refuses at start-up a toolset without tools, naming the ones that have tools", () => {
-    const r = spawnSync(process.execPath, [CLI, "mcp", "--toolsets", "sentinel"], { env: childEnv(), encoding: "utf8", input: "" });
+  // Every toolset has tools now (sentinel and drills were the last); an unknown one is refused, naming the known.
+  it("refuses at start-up an unknown toolset, naming the ones that exist", () => {
+    const r = spawnSync(process.execPath, [CLI, "mcp", "--toolsets", "nosuch"], { env: childEnv(), encoding: "utf8", input: "" });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     const offered = [...new Set(allTools.map((t) => t.toolset))];
-    expect(r.stderr.trim()).toBe(`error: Toolset sentinel has no tools; the toolsets with tools are ${offered.join(", ")}. Pick from those, e.g. --toolsets ${offered.join(",")}.`);
+    const named = /unknown toolset nosuch; choose from (.+)\./.exec(r.stderr)?.[1].split(", ");
+    expect(named?.sort()).toEqual(offered.sort());
   });
 
   it("answers a bad argument with a tool error naming the field and what was allowed", async () => {

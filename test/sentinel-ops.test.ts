@@ -74,7 +74,11 @@ describe("sentinel ops on an active-passive lab", () => {
       await labFault("sent-kill", a, "kill");
       // Each try waits at most commandTimeout (1 s); the client follows the sentinels to b once they promote it.
       let written = false;
-      for (let i = 0; i < 30 && !written; i++) written = await client.set("after", "2").then(() => true, () => false);
+      const deadline = Date.now() + 30_000;
+      while (!written && Date.now() < deadline) {
+        written = await client.set("after", "2").then(() => true, () => false);
+        if (!written) await new Promise((res) => setTimeout(res, 50));
+      }
       expect(written).toBe(true);
       expect(await client.get("before")).toBe("1");
       expect((client as { stream?: { remotePort?: number } }).stream?.remotePort).toBe(lab.nodes[1].port);
