@@ -97,11 +97,10 @@ describe("families are looked up in the registry", () => {
       handler: async () => ({}),
     }) as unknown as AnyTool;
 
-  it("create, check and sentinel are supported today; removing a node is not", () => {
+  it("create, check and sentinel are supported today", () => {
     expect(missingTools("create_cluster", allTools)).toEqual([]);
     expect(missingTools("check_cluster", allTools)).toEqual([]);
     expect(missingTools("sentinel", allTools)).toEqual([]);
-    expect(missingTools("remove_node", allTools)).toEqual(["cluster_del_node"]);
   });
 
   it("a family whose tools are missing says which; with them it plans", async () => {
