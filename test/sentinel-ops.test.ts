@@ -7,7 +7,7 @@ import { allTools } from "../tools/index.js";
 import { clientSettings } from "../src/drills/client-settings.js";
 import { openClient } from "../src/drills/workload.js";
 import { labFault } from "../src/lab/faults/index.js";
-import { labUp, loadLab } from "../src/lab/index.js";
+import { loadLab } from "../src/lab/index.js";
 import { formatAddress } from "../src/redis/address.js";
 import { NodePool } from "../src/redis/connection.js";
 import { invokeTool, type InvokeResult } from "../src/registry/invoke.js";
@@ -29,6 +29,21 @@ async function ok(name: string, args: Record<string, unknown>): Promise<Record<s
   return r.output;
 }
 
+/**
+ * 1 master + 1 replica + 3 sentinels built through the tools (lab_up with sentinels,
+ * replication_attach, sentinel_monitor), in one zone: partitions that other test files cut
+ * between zones (iptables, machine-wide) cannot reach it. The template is tested in lab-templates.
+ */
+async function sentinelLab(name: string): Promise<{ a: string; b: string; sentinels: string[] }> {
+  await ok("lab_up", { name, nodes: 2, sentinels: 3, zones: 1, cluster: false, config: { "repl-diskless-sync-delay": "0" } });
+  const lab = (await loadLab(name))!;
+  const [a, b] = lab.nodes.map((n) => formatAddress(n));
+  await ok("replication_attach", { lab: name, confirm: true });
+  const monitored = await ok("sentinel_monitor", { lab: name, downAfterMs: 1000, failoverTimeoutMs: 10_000 });
+  expect(monitored).toMatchObject({ applied: true, master: a, quorum: 2 });
+  return { a, b, sentinels: lab.sentinels!.map((s) => formatAddress(s)) };
+}
+
 async function sentinelMasters(sentinels: string[]): Promise<string[]> {
   const pool = new NodePool();
   try {
@@ -40,9 +55,7 @@ async function sentinelMasters(sentinels: string[]): Promise<string[]> {
 
 describe("sentinel ops on an active-passive lab", () => {
   it("check, SENTINEL FAILOVER verified, planned switchover with sentinels agreeing, client settings", async () => {
-    const lab = await labUp({ name: "sent-ops", template: "active-passive" });
-    const [a, b] = lab.nodes.map((n) => formatAddress(n));
-    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
+    const { a, b, sentinels } = await sentinelLab("sent-ops");
 
     const check = await ok("sentinel_check", { lab: "sent-ops" });
     expect(check.ok).toBe(true);
@@ -65,15 +78,7 @@ describe("sentinel ops on an active-passive lab", () => {
   });
 
   it("kill -9 of the master: the sentinels fail over, an ioredis client keeps writing, the old master rejoins as a replica", { timeout: 120_000 }, async () => {
-    // Built by hand through the tools (lab_up with sentinels, replication_attach, sentinel_monitor), in one zone:
-    // partitions other tests cut between zones cannot reach it.
-    await ok("lab_up", { name: "sent-kill", nodes: 2, sentinels: 3, zones: 1, cluster: false });
-    const lab = (await loadLab("sent-kill"))!;
-    const [a, b] = lab.nodes.map((n) => formatAddress(n));
-    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
-    await ok("replication_attach", { lab: "sent-kill", confirm: true });
-    const monitored = await ok("sentinel_monitor", { lab: "sent-kill", downAfterMs: 1000, failoverTimeoutMs: 10_000 });
-    expect(monitored).toMatchObject({ applied: true, master: a, quorum: 2 });
+    const { a, b, sentinels } = await sentinelLab("sent-kill");
     const client = await openClient(clientSettings({ kind: "sentinel", sentinels, name: "mymaster" }));
     try {
       await client.set("before", "1");
@@ -91,7 +96,7 @@ describe("sentinel ops on an active-passive lab", () => {
       }
       expect(written, `no write succeeded within 45 s; last error: ${lastError}`).toBe(true);
       expect(await client.get("before")).toBe("1");
-      expect((client as { stream?: { remotePort?: number } }).stream?.remotePort).toBe(lab.nodes[1].port);
+      expect((client as { stream?: { remotePort?: number } }).stream?.remotePort).toBe(Number(b.split(":")[1]));
     } finally {
       client.disconnect();
     }
@@ -116,9 +121,7 @@ describe("sentinel ops on an active-passive lab", () => {
   });
 
   it("bad inputs: a quorum larger than the sentinels, an unknown master name, a non-sentinel address", async () => {
-    const lab = await labUp({ name: "sent-bad", template: "active-passive" });
-    const [a] = lab.nodes.map((n) => formatAddress(n));
-    const sentinels = lab.sentinels!.map((s) => formatAddress(s));
+    const { a, sentinels } = await sentinelLab("sent-bad");
 
     const quorum = await call("sentinel_monitor", { lab: "sent-bad", master: a, name: "other", quorum: 4 });
     expect(quorum.ok ? "" : quorum.error.message).toBe("A quorum of 4 can never be reached with 3 sentinels: the master would never be judged down.");

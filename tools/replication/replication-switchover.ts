@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { loadLab } from "../../src/lab/index.js";
 import { switchover } from "../../src/ops/replication/switchover.js";
+import { mastersBy } from "../../src/ops/sentinel/remonitor.js";
 import { resolveNamed } from "../../src/ops/resolve-named.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
@@ -42,11 +43,12 @@ export const replicationSwitchover = defineTool({
   async handler(input, ctx) {
     const lab = input.lab ? await loadLab(input.lab) : undefined;
     const sentinels = input.sentinels ?? lab?.sentinels?.map((s) => formatAddress(s)) ?? [];
-    const name = input.name ?? lab?.topology?.sentinelMaster;
     const master = formatAddress(parseAddress(input.master));
     const t = await resolveNamed(ctx, input, [master, ...(input.to ? [input.to] : [])], true);
     // Sentinels are admitted as peers of the master they watch: their own owner's credentials and policy.
     for (const s of sentinels) await t.access.admit(s, master);
+    // The name they watch this master by: given, the lab's, or read from them (a sentinel left out would undo the switch).
+    const name = input.name ?? lab?.topology?.sentinelMaster ?? (sentinels.length ? Object.entries(await mastersBy(t.access, sentinels)).find(([, at]) => at === master)?.[0] : undefined);
     const r = await switchover(
       { master, to: input.to, access: t.access, zones: t.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs, ...(sentinels.length && name ? { sentinels: { addresses: sentinels, name } } : {}) },
       ctx,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ValidationError } from "../../src/errors.js";
+import { monitoredBy } from "../../src/ops/sentinel/remonitor.js";
 import { sentinelFailover } from "../../src/ops/sentinel/failover.js";
 import { chooseName, resolveSentinels } from "../../src/ops/sentinel/resolve-sentinels.js";
 import { confirmField, dryRunField, findingSchema, targetFields } from "../../src/registry/fields.js";
@@ -40,8 +40,7 @@ export const sentinelFailoverTool = defineTool({
   cli: { args: ["name"], flags: { timeoutMs: "timeout" } },
   async handler(input, ctx) {
     const { t, sentinels, lab } = await resolveSentinels(ctx, input, true);
-    if (!input.name && !lab?.topology?.sentinelMaster) throw new ValidationError("Name the master to fail over (name: the name the sentinels monitor it by).", "sentinel_check lists the names the sentinels know.");
-    const name = chooseName(input.name, lab, []);
+    const name = input.name ?? lab?.topology?.sentinelMaster ?? chooseName(undefined, undefined, await monitoredBy(t.access, sentinels));
     const r = await sentinelFailover({ sentinels, name, access: t.access, dryRun: input.dryRun, timeoutMs: input.timeoutMs }, ctx);
     return { ...r };
   },

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
-import type { NodePool } from "../../redis/connection.js";
+import { NodePool } from "../../redis/connection.js";
 import type { NodeAccess } from "../../redis/node-access.js";
 import { parseFieldList, parseSentinelMaster } from "../../redis/parse-sentinel.js";
 import { masterAddresses, readSentinelView, type SentinelView } from "../../topology/sentinel-view.js";
@@ -22,6 +22,24 @@ export interface SentinelWatch {
 export class UnknownMasterNameError extends ValidationError {
   constructor(name: string, known: string[]) {
     super(`No sentinel monitors a master named '${name}'${known.length ? ` (they monitor: ${known.join(", ")})` : " (they monitor none)"}.`, "Use one of the names the sentinels know (sentinel_check lists them), or sentinel_monitor to add it.");
+  }
+}
+
+/** The master names the sentinels monitor, with the address each names, read once. */
+export async function monitoredBy(access: NodeAccess, sentinels: string[]): Promise<string[]> {
+  return Object.keys(await mastersBy(access, sentinels));
+}
+
+/** name -> master address, as the first sentinel that answers says. */
+export async function mastersBy(access: NodeAccess, sentinels: string[]): Promise<Record<string, string>> {
+  const pool = new NodePool(access);
+  try {
+    const view = await readSentinelView(sentinels, { pool, discover: false });
+    const out: Record<string, string> = {};
+    for (const s of view.sentinels) for (const [name, m] of Object.entries(s.masters)) out[name] ??= formatAddress({ host: m.master.host, port: m.master.port });
+    return out;
+  } finally {
+    await pool.close();
   }
 }
 
