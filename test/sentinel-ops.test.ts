@@ -44,6 +44,16 @@ async function sentinelLab(name: string): Promise<{ a: string; b: string; sentin
   return { a, b, sentinels: lab.sentinels!.map((s) => formatAddress(s)) };
 }
 
+/** Waits until `replica` replicates from `master` with its link up (as the master's read reports it). */
+async function following(replica: string, master: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const r = await ok("replication_check", { nodes: [master] });
+    if ((r.nodes as { address: string; master?: string; link?: string }[]).some((n) => n.address === replica && n.master === master && n.link === "up")) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error(`${replica} did not follow ${master} with its link up`);
+}
+
 async function sentinelMasters(sentinels: string[]): Promise<string[]> {
   const pool = new NodePool();
   try {
@@ -65,6 +75,8 @@ describe("sentinel ops on an active-passive lab", () => {
     expect(failover).toMatchObject({ applied: true, oldMaster: a, newMaster: b });
     expect(await sentinelMasters(sentinels)).toEqual([b, b, b]);
 
+    // Sentinels may still be re-pointing the old master (+fix-slave-config); a switchover refuses a replica whose link is down.
+    await following(a, b);
     const sw = await ok("replication_switchover", { lab: "sent-ops", master: b, to: a });
     expect(sw.applied).toBe(true);
     expect(await sentinelMasters(sentinels)).toEqual([a, a, a]);
@@ -112,12 +124,7 @@ describe("sentinel ops on an active-passive lab", () => {
     await labFault("sent-kill", a, "start");
     const state = await loadLab("sent-kill");
     expect(state?.nodes[0].fault).toBeUndefined();
-    for (let i = 0; i < 400; i++) {
-      const r = await ok("replication_check", { nodes: [b] });
-      if ((r.nodes as { address: string; master?: string; link?: string }[]).some((n) => n.address === a && n.master === b && n.link === "up")) return;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error(`${a} did not rejoin as a replica of ${b}`);
+    await following(a, b);
   });
 
   it("bad inputs: a quorum larger than the sentinels, an unknown master name, a non-sentinel address", async () => {

@@ -24,6 +24,7 @@ import { addNode } from "./add-node.js";
 import { checkCluster } from "./check-cluster.js";
 import { clusterInfo } from "./cluster-info.js";
 import { replication } from "./replication.js";
+import { replicationLag } from "./replication-lag.js";
 
 const LIST = [
   labDown,
@@ -40,6 +41,7 @@ const LIST = [
   removeNode,
   addReplicas,
   addNode,
+  replicationLag,
   checkCluster,
   clusterInfo,
   replication,
