@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { allTools } from "../tools/index.js";
 import { clientSettings } from "../src/drills/client-settings.js";
-import { openClient } from "../src/drills/workload.js";
+import { closeClient, openClient } from "../src/drills/workload.js";
 import { labFault } from "../src/lab/faults/index.js";
 import { loadLab } from "../src/lab/index.js";
 import { formatAddress } from "../src/redis/address.js";
@@ -110,7 +110,7 @@ describe("sentinel ops on an active-passive lab", () => {
       expect(await client.get("before")).toBe("1");
       expect((client as { stream?: { remotePort?: number } }).stream?.remotePort).toBe(Number(b.split(":")[1]));
     } finally {
-      client.disconnect();
+      await closeClient(client);
     }
     // The sentinel that did not lead the failover learns it from the others' hellos (every 2 s).
     let masters: string[] = [];

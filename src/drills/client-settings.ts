@@ -31,6 +31,11 @@ export interface ClientSettings {
   commandTimeoutMs: number;
   /** Retries of one command across reconnects before it fails. @default 20 */
   maxRetriesPerRequest: number;
+  /**
+   * Sentinel only: start the client again when it ends by itself. ioredis 5's failoverDetector can end
+   * it for good when +switch-master arrives while it is already reconnecting after a crash. @default true
+   */
+  restartOnEnd: boolean;
   /** Cluster only: where reads go ("master", "slave", "all"). @default "master" */
   scaleReads: "master" | "slave" | "all";
   /**
@@ -55,6 +60,7 @@ export const DEFAULT_SETTINGS: Omit<ClientSettings, "deployment"> = {
   retry: { stepMs: 20, maxMs: 500 },
   commandTimeoutMs: 1000,
   maxRetriesPerRequest: 20,
+  restartOnEnd: true,
   scaleReads: "master",
 };
 
@@ -147,6 +153,14 @@ export function ioredisCode(s: ClientSettings): string {
       `  sentinelRetryStrategy: ${retry},`,
       ...shared,
       "});",
+      ...(s.restartOnEnd
+        ? [
+            "// ioredis 5: with failoverDetector, a +switch-master arriving while the client is already reconnecting",
+            "// (the master crashed) ends it for good (\"Connection is closed.\"). Start it again unless you closed it:",
+            "let closing = false; // set to true before redis.quit()",
+            "redis.on(\"end\", () => { if (!closing) setTimeout(() => redis.connect().catch(() => {}), 20); });",
+          ]
+        : []),
     );
   } else {
     const { host, port } = hostPort(d.address);

@@ -11,7 +11,7 @@ import { checkHistory, type DrillReport } from "./checker.js";
 import type { ClientAuth, ClientSettings } from "./client-settings.js";
 import { HistoryRecorder, type History } from "./history.js";
 import { summarizeRuns, type DrillSummary } from "./summary.js";
-import { AckedState, finalRead, openClient, runReader, runWriter, type DrillClient } from "./workload.js";
+import { AckedState, closeClient, finalRead, openClient, runReader, runWriter, type DrillClient } from "./workload.js";
 
 /** What one run of a scenario set up, and how to act on it. */
 export interface DrillSetup {
@@ -76,8 +76,7 @@ export interface DrillResult {
 
 async function closeAll(clients: DrillClient[]): Promise<void> {
   // quit() lets replies in flight finish; disconnect() then also ends a Sentinel client's failover-detector links.
-  await Promise.all(clients.map((c) => c.quit().catch(() => undefined)));
-  for (const c of clients) c.disconnect();
+  await Promise.all(clients.map((c) => closeClient(c)));
 }
 
 async function runOnce(scenario: DrillScenario, run: number, o: Required<Omit<DrillOptions, "signal" | "progress">>, signal: AbortSignal): Promise<DrillRun> {

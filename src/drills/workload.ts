@@ -39,12 +39,34 @@ export async function openClient(settings: ClientSettings, auth: ClientAuth = {}
       : new io.Redis({ ...ioredisOptions(settings, auth), ...bound, lazyConnect: true });
   // Errors during a drill are expected (that is the drill); the history records them per operation.
   client.on("error", () => undefined);
+  if (d.kind === "sentinel" && settings.restartOnEnd) restartOnEnd(client as Redis);
   if (d.kind !== "cluster") await (client as Redis).connect();
   else await new Promise<void>((resolve, reject) => {
     client.once("ready", () => resolve());
     client.once("end", () => reject(new Error("cluster client ended before ready")));
   });
   return client;
+}
+
+const closing = new WeakSet<object>();
+
+/**
+ * ioredis 5 with failoverDetector: a +switch-master that arrives while the client is
+ * already reconnecting (its master crashed) aborts that connect and ends the client for
+ * good ("Connection is closed."). Start it again unless we are the ones closing it.
+ */
+function restartOnEnd(client: Redis): void {
+  client.on("end", () => {
+    if (closing.has(client)) return;
+    setTimeout(() => void client.connect().catch(() => undefined), 20).unref();
+  });
+}
+
+/** Closes a drill client for good (no restart), letting replies in flight finish. */
+export async function closeClient(client: DrillClient): Promise<void> {
+  closing.add(client);
+  await client.quit().catch(() => undefined);
+  client.disconnect();
 }
 
 /** The node a single-connection client talks to now, as host:port. */
