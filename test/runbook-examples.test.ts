@@ -169,11 +169,11 @@ cleanup:
 
   it("sentinel-3-nodes: the sentinels promote a replica when the master is killed; the old master rejoins as a replica", async () => {
     const report = await runGreen("sentinel-3-nodes.yaml");
-    expect(report.steps.map((s) => s.key)).toEqual(["target-up", "topology", "kill", "failover", "restart", "rejoined"]);
+    expect(report.steps.map((s) => s.key)).toEqual(["target-up", "topology", "sentinels", "replication", "kill", "failover", "restart", "rejoined", "healthy-again"]);
     await labDown("rb-sentinel");
   }, 300_000);
 
-  it("read-replicas (with --var replicas=3): a lost replica leaves the rest serving; restarted, it is a standalone master", async () => {
+  it("read-replicas (with --var replicas=3): a lost replica leaves the rest serving; restarted, it is a standalone master until re-attached", async () => {
     const report = await runGreen("read-replicas.yaml", "--var", "replicas=3");
     const status = report.steps.find((s) => s.key === "topology")!.output as { nodes: Array<{ role: string }> };
     expect(status.nodes.filter((n) => n.role === "replica")).toHaveLength(3);
