@@ -12,7 +12,8 @@ import { connectEngine } from "../src/lab/docker/engine.js";
 import { labFilter, nodeLabels } from "../src/lab/docker/labels.js";
 import { labDown, loadLab } from "../src/lab/index.js";
 import { chainName } from "../src/lab/faults/partition-rules.js";
-import { labStateDir } from "../src/lab/store.js";
+import { labStateDir, reserveLab, saveLab } from "../src/lab/store.js";
+import type { LabState } from "../src/lab/types.js";
 import { parseClusterNodes } from "../src/redis/parse-cluster-nodes.js";
 import { invokeTool } from "../src/registry/invoke.js";
 import type { AnyTool } from "../src/registry/tool.js";
@@ -176,5 +177,30 @@ describe("no engine", () => {
     expect(out.stderr).toMatch(/No Docker engine answers at unix:\/\/\/nonexistent\/docker\.sock/);
     expect(out.stderr).toMatch(/Start Docker .*DOCKER_HOST.*local backend/);
     expect(await loadLab("noengine")).toBeUndefined();
+  });
+
+  it("lab down of a docker lab whose engine is gone: refused, and with --force only its state goes", async () => {
+    const state: LabState = {
+      name: "gone",
+      backend: "docker",
+      spec: { name: "gone", nodes: 1, cluster: true, zones: 1, backend: "docker", nodeTimeoutMs: 15000, passwordSet: false },
+      dir: "/nonexistent/redis-pilot-gone-x",
+      createdAt: new Date().toISOString(),
+      nodes: [{ index: 0, host: "127.0.1.1", port: 7999, zone: "z1", containerId: "0123456789ab", dir: "/nonexistent/redis-pilot-gone-x/node-0" }],
+    };
+    await reserveLab("gone");
+    await saveLab(state);
+    const dockerHost = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = "unix:///nonexistent/docker.sock";
+    try {
+      await expect(labDown("gone")).rejects.toMatchObject({ code: "docker_unavailable" });
+      expect(await loadLab("gone")).toBeDefined();
+      const report = await labDown("gone", { force: true });
+      expect(report).toMatchObject({ stateRemoved: true, dirRemoved: false, nodes: [{ address: "127.0.1.1:7999", outcome: "not_stopped", detail: expect.stringMatching(/could not be checked or removed: No Docker engine answers/) }] });
+      expect(await loadLab("gone")).toBeUndefined();
+    } finally {
+      if (dockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = dockerHost;
+    }
   });
 });

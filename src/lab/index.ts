@@ -5,6 +5,7 @@
 import { LabBackendUnavailableError, LabError, LabExistsError, LabNotFoundError, LabStateBrokenError, ValidationError } from "../errors.js";
 import { DockerBackend } from "./docker/backend.js";
 import { sweepPartitions, undoPartitions } from "./faults/index.js";
+import { formatAddress } from "../redis/address.js";
 import { LocalBackend } from "./local.js";
 import { registerSecret } from "../secrets.js";
 import { normalizeSpec, type LabSpecInput } from "./spec.js";
@@ -118,10 +119,22 @@ export async function labDown(name: string, opts: { force?: boolean } = {}): Pro
     throw new LabNotFoundError(name);
   }
   await undoPartitions(state);
-  const report = await backendFor(state.backend).down(state);
+  const report = await backendFor(state.backend)
+    .down(state)
+    .catch((err: unknown) => unreachableEngineReport(state!, err, opts.force === true));
   const allDown = report.nodes.every((n) => n.outcome !== "not_stopped");
   if (allDown || opts.force) await removeLab(name);
   return { name, ...report, stateRemoved: allDown || opts.force === true };
+}
+
+/**
+ * lab down --force of a docker lab whose engine is gone: its containers cannot be checked
+ * or removed from here, so each node is reported not stopped and only the state goes.
+ */
+function unreachableEngineReport(state: LabState, err: unknown, force: boolean): DownReport {
+  if (!force || (err as { code?: string }).code !== "docker_unavailable") throw err;
+  const detail = `its container could not be checked or removed: ${(err as Error).message}`;
+  return { nodes: [...state.nodes, ...(state.sentinels ?? [])].map((n) => ({ address: formatAddress(n), ...(n.containerId ? { containerId: n.containerId } : {}), outcome: "not_stopped" as const, detail })), dirRemoved: false, dirNote: "kept: the engine that ran its containers does not answer" };
 }
 
 export async function labStatus(name: string): Promise<{ state: LabState; nodes: LabNodeStatus[] }> {
