@@ -37,6 +37,7 @@ import { drillSwitchover } from "./drills/drill-switchover.js";
 import { drillSentinelFailover } from "./drills/drill-sentinel-failover.js";
 import { drillKillMaster } from "./drills/drill-kill-master.js";
 import { drillReadScaling } from "./drills/drill-read-scaling.js";
+import { drillSplitBrain } from "./drills/drill-split-brain.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
@@ -46,5 +47,5 @@ export const allTools: readonly AnyTool[] = [
   clusterReshard, clusterRebalance, clusterFix, clusterAddNode, clusterDelNode, clusterFailover,
   replicationCheck, replicationLag, replicationAttach, replicationSwitchover, replicationPromote, replicationDetach,
   sentinelCheck, sentinelMonitor, sentinelFailoverTool, sentinelClientSettings,
-  drillSwitchover, drillSentinelFailover, drillKillMaster, drillReadScaling,
+  drillSwitchover, drillSentinelFailover, drillKillMaster, drillReadScaling, drillSplitBrain,
 ];
