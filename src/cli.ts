@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /** redis-pilot's entry, every verb: the bundle bin/redis-pilot.cjs runs (see src/cli/main.ts). */
 import { runCli } from "./cli/main.js";
 

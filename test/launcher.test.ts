@@ -18,14 +18,14 @@ const scratch = mkdtempSync(join(tmpdir(), "redis-pilot-launcher-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A copy of the launcher and the bundle (no code cache) in its own folder. */
-function copyOfPackage(name: string): { bin: string; cache: string } {
+function copyOfPackage(name: string): { bin: string; cache: (verb: string) => string } {
   const root = join(scratch, name);
   mkdirSync(join(root, "bin"), { recursive: true });
   mkdirSync(join(root, "dist", "bin"), { recursive: true });
   copyFileSync(fileURLToPath(new URL("../bin/redis-pilot.cjs", import.meta.url)), join(root, "bin", "redis-pilot.cjs"));
   const bundle = join(root, "dist", "bin", "redis-pilot.bundle.cjs");
   copyFileSync(fileURLToPath(new URL("../dist/bin/redis-pilot.bundle.cjs", import.meta.url)), bundle);
-  return { bin: join(root, "bin", "redis-pilot.cjs"), cache: `${bundle}.v8cache` };
+  return { bin: join(root, "bin", "redis-pilot.cjs"), cache: (verb) => `${bundle}.${verb}.v8cache` };
 }
 
 function runFile(bin: string, args: string[]): Promise<BinRun> {
@@ -72,16 +72,19 @@ describe("bin/redis-pilot.cjs", () => {
     expect(r.stdout).toMatch(/create \[options\]/);
   });
 
-  it("writes its code cache on the first run, and replaces one it cannot use", async () => {
+  it("writes a code cache per verb on its first run, and replaces one it cannot use", async () => {
     const { bin, cache } = copyOfPackage("cache");
-    expect(existsSync(cache)).toBe(false);
+    expect(existsSync(cache("default"))).toBe(false);
     expect((await runFile(bin, ["--version"])).code).toBe(0);
-    expect(statSync(cache).size).toBeGreaterThan(1000);
-    writeFileSync(cache, "not a code cache");
+    expect(statSync(cache("default")).size).toBeGreaterThan(1000);
+    // The verb's own cache: its key ends at the first option or address.
+    expect((await runFile(bin, ["cluster", "info", "127.0.0.1:1", "--json"])).code).toBe(1);
+    expect(statSync(cache("cluster-info")).size).toBeGreaterThan(statSync(cache("default")).size);
+    writeFileSync(cache("cluster"), "not a code cache");
     const r = await runFile(bin, ["cluster", "--help"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/create \[options\]/);
-    expect(readFileSync(cache, "utf8")).not.toBe("not a code cache");
+    expect(readFileSync(cache("cluster"), "utf8")).not.toBe("not a code cache");
   });
 
   it("says how to build when the bundle is missing", async () => {
