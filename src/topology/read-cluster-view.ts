@@ -15,9 +15,9 @@ import { parseClusterNodes } from "../redis/parse-cluster-nodes.js";
 import { parseConfigGet } from "../redis/parse-config.js";
 import { keysFromInfo, parseClusterInfo, replicationFromInfo } from "../redis/parse-info.js";
 import type { ClusterNodeEntry, ClusterView, NodeView, UnreachableNode } from "./types.js";
+import { PeerBudget } from "./peer-budget.js";
 
-/** Redis Cluster's own recommended ceiling; a node reporting more peers than this is not followed past it. */
-export const MAX_VIEW_NODES = 1000;
+export { MAX_VIEW_NODES } from "./peer-budget.js";
 
 export interface ReadClusterViewOptions {
   /** Credentials per node and the admission of discovered peers (from ctx.targets.resolve); default: the pool's. */
@@ -30,6 +30,8 @@ export interface ReadClusterViewOptions {
   timeoutMs?: number;
   /** Reuse connections across reads (polling loops); closed by its owner, not here. */
   pool?: NodePool;
+  /** Follow at most this many nodes, seeds included. @default MAX_VIEW_NODES */
+  maxNodes?: number;
 }
 
 async function readNode(pool: NodePool, address: string, zone: string | undefined): Promise<NodeView> {
@@ -148,17 +150,9 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
     );
   };
   // Every peer is admitted before it is touched: its own credentials, or a refusal.
-  let capped = false;
-  const requested = new Set<string>();
+  const budget = new PeerBudget(seedAddresses, unreachable, opts.maxNodes);
   const admitPeer = (peer: string, via: string): void => {
-    if (requested.has(peer)) return;
-    // A hostile or broken node can list any number of peers: memory and sockets stay bounded.
-    if (requested.size + seedAddresses.length >= MAX_VIEW_NODES) {
-      if (!capped) unreachable.push({ address: peer, error: `not read: the view stops at ${MAX_VIEW_NODES} nodes (${via} lists more)` });
-      capped = true;
-      return;
-    }
-    requested.add(peer);
+    if (!budget.take(peer, via)) return;
     reads.push(
       access.admit(peer, via).then(
         (grant) => read(grant, false),

@@ -9,6 +9,7 @@ import { BadReplyError } from "../redis/bad-reply.js";
 import { NodePool, toPilotError } from "../redis/connection.js";
 import { keysFromInfo, parseInfo, replicationFromInfo } from "../redis/parse-info.js";
 import { parseConfigGet } from "../redis/parse-config.js";
+import { PeerBudget } from "./peer-budget.js";
 import { socketIp } from "./read-cluster-view.js";
 import type { ReplicationInfo, UnreachableNode } from "./types.js";
 
@@ -119,6 +120,8 @@ export interface ReadReplicationViewOptions {
   zones?: Record<string, string>;
   /** Follow masters and replicas the nodes report. @default true */
   discover?: boolean;
+  /** Follow at most this many nodes, seeds included. @default MAX_VIEW_NODES */
+  maxNodes?: number;
 }
 
 export async function readReplicationView(seeds: string[], opts: ReadReplicationViewOptions): Promise<ReplicationView> {
@@ -132,6 +135,7 @@ export async function readReplicationView(seeds: string[], opts: ReadReplication
   const seedErrors: unknown[] = [];
   const reads: Promise<void>[] = [];
   let refused: MutationNotAllowedError | undefined;
+  const budget = new PeerBudget(seedAddresses, unreachable, opts.maxNodes);
   const read = (address: string, isSeed: boolean): void => {
     if (visited.has(address)) return;
     visited.add(address);
@@ -150,7 +154,7 @@ export async function readReplicationView(seeds: string[], opts: ReadReplication
   };
   // A peer a node reports is admitted (its own credentials, or a refusal) before it is read.
   const admitPeer = (peer: string, via: string): void => {
-    if (visited.has(peer)) return;
+    if (visited.has(peer) || !budget.take(peer, via)) return;
     reads.push(
       pool.access.admit(peer, via).then(
         (grant) => read(grant.address, false),

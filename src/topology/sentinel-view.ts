@@ -18,6 +18,7 @@ import {
   type SentinelPeerEntry,
   type SentinelReplicaEntry,
 } from "../redis/parse-sentinel.js";
+import { PeerBudget } from "./peer-budget.js";
 import { socketIp } from "./read-cluster-view.js";
 import type { UnreachableNode } from "./types.js";
 
@@ -87,6 +88,8 @@ export interface ReadSentinelViewOptions {
   zones?: Record<string, string>;
   /** Also read the other sentinels the named ones know of. @default true */
   discover?: boolean;
+  /** Follow at most this many sentinels, the named ones included. @default MAX_VIEW_NODES */
+  maxNodes?: number;
 }
 
 export async function readSentinelView(addresses: string[], opts: ReadSentinelViewOptions): Promise<SentinelView> {
@@ -99,6 +102,8 @@ export async function readSentinelView(addresses: string[], opts: ReadSentinelVi
   const errors: unknown[] = [];
   const reads: Promise<void>[] = [];
   let refused: MutationNotAllowedError | undefined;
+  const named = addresses.map((a) => formatAddress(parseAddress(a)));
+  const budget = new PeerBudget(named, unreachable, opts.maxNodes);
   const read = (address: string) => {
     if (visited.has(address)) return;
     visited.add(address);
@@ -117,7 +122,7 @@ export async function readSentinelView(addresses: string[], opts: ReadSentinelVi
     );
   };
   const admitPeer = (peer: string, via: string) => {
-    if (visited.has(peer)) return;
+    if (visited.has(peer) || !budget.take(peer, via)) return;
     reads.push(
       pool.access.admit(peer, via).then(
         (g) => read(g.address),
@@ -128,7 +133,7 @@ export async function readSentinelView(addresses: string[], opts: ReadSentinelVi
       ),
     );
   };
-  for (const a of addresses) read(formatAddress(parseAddress(a)));
+  for (const a of named) read(a);
   for (let i = 0; i < reads.length; i++) await reads[i];
   if (refused) throw refused;
   if (sentinels.length === 0) {
