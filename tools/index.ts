@@ -24,6 +24,7 @@ import { clusterAddNode } from "./cluster/cluster-add-node.js";
 import { clusterDelNode } from "./cluster/cluster-del-node.js";
 import { clusterFailover } from "./cluster/cluster-failover.js";
 import { replicationCheck } from "./replication/replication-check.js";
+import { replicationInfo } from "./replication/replication-info.js";
 import { replicationLag } from "./replication/replication-lag.js";
 import { replicationAttach } from "./replication/replication-attach.js";
 import { replicationSwitchover } from "./replication/replication-switchover.js";
@@ -45,7 +46,7 @@ export const allTools: readonly AnyTool[] = [
   clusterCreate, clusterCheck, clusterInfo,
   runbookRun,
   clusterReshard, clusterRebalance, clusterFix, clusterAddNode, clusterDelNode, clusterFailover,
-  replicationCheck, replicationLag, replicationAttach, replicationSwitchover, replicationPromote, replicationDetach,
+  replicationCheck, replicationInfo, replicationLag, replicationAttach, replicationSwitchover, replicationPromote, replicationDetach,
   sentinelCheck, sentinelMonitor, sentinelFailoverTool, sentinelClientSettings,
   drillSwitchover, drillSentinelFailover, drillKillMaster, drillReadScaling, drillSplitBrain,
 ];

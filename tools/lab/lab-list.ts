@@ -37,6 +37,7 @@ export const labList = defineTool({
         zones: z.number(),
         createdAt: z.string(),
         nodes: z.array(z.object({ address: z.string(), zone: z.string() })),
+        sentinels: z.array(z.object({ address: z.string(), zone: z.string() })).optional().describe("The lab's redis-sentinel processes, when it runs any."),
         processes: z.number().int().describe("The lab's redis-server processes (nodes and sentinels)."),
         alive: z.number().int().optional().describe("How many of them run and answer; absent when they could not be checked (see aliveError)."),
         aliveError: z.string().optional(),
@@ -55,7 +56,7 @@ export const labList = defineTool({
     render(o) {
       const broken = o.broken.map((b) => `${b.name}: broken. ${b.error}`);
       if (o.labs.length === 0) return [broken.length ? "No usable labs." : "No labs. Start one with 'redis-pilot lab up'.", ...broken].join("\n");
-      const rows = o.labs.map((l) => [l.name, String(l.nodes.length), String(l.zones), l.cluster ? "yes" : "no", l.backend, aliveText(l), l.nodes.map((n) => `${n.address}(${n.zone})`).join(" ")]);
+      const rows = o.labs.map((l) => [l.name, String(l.nodes.length), String(l.zones), l.cluster ? "yes" : "no", l.backend, aliveText(l), [...l.nodes.map((n) => `${n.address}(${n.zone})`), ...(l.sentinels ?? []).map((n) => `${n.address}(${n.zone},sentinel)`)].join(" ")]);
       return [table(["NAME", "NODES", "ZONES", "CLUSTER", "BACKEND", "ALIVE", "ADDRESSES"], rows), ...broken].join("\n");
     },
   },
@@ -72,6 +73,7 @@ export const labList = defineTool({
           zones: l.spec.zones,
           createdAt: l.createdAt,
           nodes: l.nodes.map((n) => ({ address: formatAddress(n), zone: n.zone })),
+          ...(l.sentinels?.length ? { sentinels: l.sentinels.map((n) => ({ address: formatAddress(n), zone: n.zone })) } : {}),
           ...(await aliveOf(l)),
         })),
       ),

@@ -14,7 +14,7 @@ import type { CallOutcome } from "../planner.js";
  * Joins spare lab nodes (running, not members) one cluster_add_node call at a time until
  * `want(rows)` have joined; lab_status and cluster_info first. Shared with add_replicas.
  */
-export function planSpareAdds(lab: string, want: (rows: InfoRow[]) => number, role: "master" | "replica", history: readonly CallOutcome[], env: PlanEnv): Next {
+export function planSpareAdds(lab: string, want: (rows: InfoRow[]) => number, role: "master" | "replica", history: readonly CallOutcome[], env: PlanEnv, masterId?: string): Next {
   const status = history.find((h) => h.call.tool === "lab_status" && h.result?.ok);
   if (!status) return { call: { tool: "lab_status", args: { name: lab } }, text: `Plan: find spare nodes in lab ${lab}, join them as ${role}s with cluster_add_node, then cluster_check.` };
   const rows = infoRows(history);
@@ -22,13 +22,13 @@ export function planSpareAdds(lab: string, want: (rows: InfoRow[]) => number, ro
   const added = history.filter((h) => h.call.tool === "cluster_add_node");
   const count = want(rows);
   if (added.length >= count) {
-    return { done: `${env.dryRun ? "Would add" : "Added"} ${added.map((a) => a.call.args.newNode).join(", ")} to the cluster in lab ${lab} as ${role}${added.length > 1 ? "s" : ""}${role === "master" ? " (give them slots with a rebalance)" : ""}.` };
+    return { done: `${env.dryRun ? "Would add" : "Added"} ${added.map((a) => a.call.args.newNode).join(", ")} to the cluster in lab ${lab} as ${role}${added.length > 1 ? "s" : ""}${masterId ? ` of ${masterId}` : ""}${role === "master" ? " (give them slots with a rebalance)" : ""}.` };
   }
   const members = new Set(rows.map((r) => r.address));
   const used = new Set(added.map((a) => String(a.call.args.newNode)));
   const spare = (status.result!.ok ? (status.result!.output.nodes as { address: string; running: boolean }[]) : []).filter((n) => n.running && !members.has(n.address) && !used.has(n.address));
   if (!spare.length) return { refuse: `Lab ${lab} has ${added.length ? "no more" : "no"} spare nodes for ${count} new ${role}${count > 1 ? "s" : ""}: every running node is in the cluster.`, reason: "impossible" };
-  return { call: { tool: "cluster_add_node", args: { lab, newNode: spare[0].address, ...(role === "replica" ? { replica: true } : {}) } } };
+  return { call: { tool: "cluster_add_node", args: { lab, newNode: spare[0].address, ...(role === "replica" ? { replica: true } : {}), ...(masterId ? { masterId } : {}) } } };
 }
 
 export { masters };

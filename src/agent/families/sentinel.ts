@@ -4,7 +4,8 @@
  * 3 cannot lose one; Sentinel watches replication, never a Redis Cluster.
  */
 import { plural, refuse } from "../intent.js";
-import { replicasOf, zonesOf } from "../vocabulary.js";
+import { CREATE, replicasOf, zonesOf } from "../vocabulary.js";
+import { FAILOVER } from "./failover.js";
 import { defineFamily, type BaseIntent, type PlanEnv, type Step } from "./family.js";
 
 export interface SentinelIntent extends BaseIntent {
@@ -21,7 +22,8 @@ export const sentinel = defineFamily<SentinelIntent>({
   example: "set up sentinel with 3 sentinels and quorum 2",
   effect: "change",
   tools: ["lab_up", "replication_attach", "sentinel_monitor", "sentinel_check"],
-  match: (r) => /\bsentinel\b/.test(r.bare),
+  // "fail over mymaster through sentinel" is a failover; "set up sentinel for automatic failover" is this.
+  match: (r) => /\bsentinel\b/.test(r.bare) && !(FAILOVER.test(r.bare) && !new RegExp(CREATE.source).test(r.bare)),
   extract(r) {
     if (/\bcluster\b/.test(r.bare)) {
       return refuse("impossible", "Sentinel watches a master and its replicas, not a Redis Cluster, which fails over by itself.", 'Ask for one of them: "set up sentinel with 3 sentinels" or "create a cluster with 3 masters".');
@@ -31,11 +33,20 @@ export const sentinel = defineFamily<SentinelIntent>({
     if (masters !== undefined && masters !== 1) {
       return refuse("impossible", `The request names ${plural(masters, "master")}; a Sentinel setup here watches one.`, "Ask for one master with its replicas and sentinels.");
     }
-    const sentinels = r.count(/(\d+) sentinel\b/) ?? (assumed.push("3 sentinels"), 3);
+    // "Sentinel with 3 nodes": the classic layout of N boxes, each a Redis node (1 master, N - 1 replicas) beside a sentinel.
+    const nodes = r.count(/(\d+) node\b/);
+    const replicas = replicasOf(r);
+    const asked = replicas.each ?? replicas.total;
+    if (nodes !== undefined && nodes < 2) return refuse("impossible", `${plural(nodes, "node")} leaves Sentinel no replica to promote.`, 'Ask for at least 2 nodes, e.g. "set up sentinel with 3 nodes".');
+    if (nodes !== undefined && asked !== undefined && asked !== nodes - 1) {
+      return refuse("impossible", `${plural(nodes, "node")} cannot hold 1 master and ${plural(asked, "replica")}: that takes ${asked + 1}.`, `Ask for ${asked + 1} nodes, or leave one of the counts out.`);
+    }
+    const count = asked ?? (nodes !== undefined ? nodes - 1 : (assumed.push("2 replicas"), 2));
+    const sentinelsSaid = r.count(/(\d+) sentinel\b/);
+    const sentinels = sentinelsSaid ?? Math.max(3, nodes ?? 3);
+    if (sentinelsSaid === undefined) assumed.push(nodes === undefined ? "3 sentinels" : `${sentinels} sentinels (one beside each node${nodes < 3 ? ", plus one so that losing any one leaves a majority" : ""})`);
     const majority = Math.floor(sentinels / 2) + 1;
     const quorum = r.count(/\bquorum (?:of |is |=|to )?(\d+)/) ?? r.count(/(\d+) quorum\b/) ?? (assumed.push(`quorum ${majority}`), majority);
-    const replicas = replicasOf(r);
-    const count = replicas.each ?? replicas.total ?? (assumed.push("2 replicas"), 2);
     // A failover needs a majority of all sentinels to authorize it, and must survive losing one.
     if (sentinels < 3) {
       return refuse(
