@@ -41,12 +41,13 @@ export const sentinel = defineFamily<SentinelIntent>({
     if (nodes !== undefined && asked !== undefined && asked !== nodes - 1) {
       return refuse("impossible", `${plural(nodes, "node")} cannot hold 1 master and ${plural(asked, "replica")}: that takes ${asked + 1}.`, `Ask for ${asked + 1} nodes, or leave one of the counts out.`);
     }
-    const count = asked ?? (nodes !== undefined ? nodes - 1 : (assumed.push("2 replicas"), 2));
+    const count = asked ?? (nodes !== undefined ? nodes - 1 : 2);
     const sentinelsSaid = r.count(/(\d+) sentinel\b/);
     const sentinels = sentinelsSaid ?? Math.max(3, nodes ?? 3);
     if (sentinelsSaid === undefined) assumed.push(nodes === undefined ? "3 sentinels" : `${sentinels} sentinels (one beside each node${nodes < 3 ? ", plus one so that losing any one leaves a majority" : ""})`);
     const majority = Math.floor(sentinels / 2) + 1;
     const quorum = r.count(/\bquorum (?:of |is |=|to )?(\d+)/) ?? r.count(/(\d+) quorum\b/) ?? (assumed.push(`quorum ${majority}`), majority);
+    if (asked === undefined && nodes === undefined) assumed.push("2 replicas");
     // A failover needs a majority of all sentinels to authorize it, and must survive losing one.
     if (sentinels < 3) {
       return refuse(
