@@ -14,7 +14,9 @@ import { execAll, KeyMover } from "./key-mover.js";
 import { bare, SlotMoveError } from "./errors.js";
 import type { BatchLimits } from "./migrate-batches.js";
 import { classify, withRetry, backoffDelay } from "./retry.js";
-import { scanSlots, type ScanOptions, type SlotKeys } from "./source-scan.js";
+import { commandRefused, scanSlots, type ScanOptions } from "./source-scan.js";
+import { scriptMove } from "./script-move.js";
+import { timeoutFor } from "./migrate-batches.js";
 import { keysFromInfo, parseInfo } from "../../redis/parse-info.js";
 
 export interface LaneNode {
@@ -54,6 +56,8 @@ export interface LaneOptions {
   sizeKeys?: "auto" | "always" | "never";
   /** @default 512 */
   largeKeyBytes?: number;
+  /** Run MIGRATING + MIGRATE of a batch inside the source with one EVAL where safe (script-move.ts). @default true */
+  serverSide?: boolean;
   limits?: BatchLimits;
   /** MIGRATE's AUTH / AUTH2 arguments for the target; never logged. */
   migrateAuth?: string[];
@@ -81,13 +85,19 @@ const setslot = (slot: number, ...rest: string[]) => ["CLUSTER", "SETSLOT", Stri
 export class Lane {
   private readonly o: Required<Omit<LaneOptions, "signal" | "onBatch" | "onWarning" | "limits" | "migrateAuth">> & LaneOptions;
   private scanOpts: ScanOptions = { count: 1000 };
+  private scriptRefused = false;
+
+  /** Steps 2-3 in one EVAL: only for small keys (not measured), without MIGRATE AUTH, and where EVAL is allowed. */
+  private serverSide(): boolean {
+    return this.o.serverSide !== false && !this.scriptRefused && !this.scanOpts.sizes && !(this.o.migrateAuth ?? []).length;
+  }
 
   constructor(
     private readonly spec: LaneSpec,
     private readonly pool: NodePool,
     options: LaneOptions = {},
   ) {
-    this.o = { batchSlots: 128, window: 4, scanCount: 1000, replace: false, sizeKeys: "auto", largeKeyBytes: 512, ...options };
+    this.o = { batchSlots: 128, window: 4, scanCount: 1000, replace: false, sizeKeys: "auto", largeKeyBytes: 512, serverSide: true, ...options };
   }
 
   /** Whether to measure key sizes, from the source's average bytes per key. */
@@ -164,13 +174,33 @@ export class Lane {
     const [src, dst] = await Promise.all([this.pool.get(from.address), this.pool.get(to.address)]);
     // 1. The target accepts the slots' keys before the source starts sending clients there.
     await withRetry(() => expectOk(dst, slots.map((s) => setslot(s, "IMPORTING", from.id))));
+    // 2-3 inside the server where that is safe (small keys, no MIGRATE credentials): see script-move.ts.
+    let rest = slots;
+    let keys = 0;
+    let bytes = 0;
+    if (this.serverSide()) {
+      try {
+        const r = await scriptMove(src, slots, { to: to.id, host: to.busIp, port: to.port, timeoutMs: timeoutFor(0, this.o.limits), count: Math.min(this.o.limits?.maxKeys ?? 1000, this.o.scanCount) });
+        const done = new Set(r.done.map((d) => d.slot));
+        keys = r.done.reduce((n, d) => n + d.keys, 0) + (r.stopped?.keys ?? 0);
+        bytes = keys * (this.scanOpts.estimate ?? 0);
+        rest = slots.filter((s) => !done.has(s));
+      } catch (err) {
+        if (!commandRefused(err)) throw this.fail(slots[0], err);
+        this.scriptRefused = true;
+      }
+    }
     // 2. The source redirects new keys to the target (ASK) and lists what it holds.
-    const scan = await withRetry(() => scanSlots(src, slots, { ...this.scanOpts, migratingTo: to.id }));
-    const refused = scan.find((r) => r.error);
-    if (refused) throw this.fail(refused.slot, refused.error);
-    // 3. MIGRATE until every slot is empty on the source.
     const mover = this.mover(src, dst);
-    const { keys, bytes } = await mover.migrate(scan);
+    if (rest.length) {
+      const scan = await withRetry(() => scanSlots(src, rest, { ...this.scanOpts, migratingTo: to.id }));
+      const refused = scan.find((r) => r.error);
+      if (refused) throw this.fail(refused.slot, refused.error);
+      // 3. MIGRATE until every slot is empty on the source.
+      const moved = await mover.migrate(scan);
+      keys += moved.keys;
+      bytes += moved.bytes;
+    }
     release();
     // 4-6. The new owner first, then the old one (which checks it holds no key), then the rest.
     await withRetry(() => expectOk(dst, slots.map((s) => setslot(s, "NODE", to.id))));
