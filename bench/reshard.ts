@@ -32,7 +32,7 @@ const KEYS = Number(arg("keys", "200000"));
 const PIPELINE = arg("pipeline", "10");
 const ONLY = arg("only", "");
 const SCENARIOS = arg("scenarios", "data,empty,rebalance").split(",");
-const BIN = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot");
+const BIN = join(new URL("../..", import.meta.url).pathname, "bin", "redis-pilot.cjs");
 
 process.env.REDIS_PILOT_HOME = mkdtempSync(join(tmpdir(), "redis-pilot-bench-reshard-"));
 const { labUp, labDown } = await import("../src/lab/index.js");
