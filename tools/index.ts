@@ -39,6 +39,9 @@ import { drillSentinelFailover } from "./drills/drill-sentinel-failover.js";
 import { drillKillMaster } from "./drills/drill-kill-master.js";
 import { drillReadScaling } from "./drills/drill-read-scaling.js";
 import { drillSplitBrain } from "./drills/drill-split-brain.js";
+import { drillReshard } from "./drills/drill-reshard.js";
+import { drillKillFix } from "./drills/drill-kill-fix.js";
+import { drillClusterFailover } from "./drills/drill-cluster-failover.js";
 
 export const allTools: readonly AnyTool[] = [
   labUp, labStatus, labDown, labList,
@@ -49,4 +52,5 @@ export const allTools: readonly AnyTool[] = [
   replicationCheck, replicationInfo, replicationLag, replicationAttach, replicationSwitchover, replicationPromote, replicationDetach,
   sentinelCheck, sentinelMonitor, sentinelFailoverTool, sentinelClientSettings,
   drillSwitchover, drillSentinelFailover, drillKillMaster, drillReadScaling, drillSplitBrain,
+  drillReshard, drillKillFix, drillClusterFailover,
 ];

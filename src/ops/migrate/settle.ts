@@ -43,13 +43,25 @@ async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
   const fail = (what: unknown) => new SlotMoveError(r.slot, r.moveFrom.map((m) => m.address).join(", ") || "the cluster", owner.address, errorMessage(what));
   // An owner still MIGRATING the slot answers ASK to the keys sent to it: it stops migrating first.
   if (r.moveFrom.length && holder(r.owner)?.migratingTo) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "STABLE");
-  for (const m of r.moveFrom) {
+  const moveKeys = async (m: SlotRepair["moveFrom"][number]) => {
     const mine = holder(r.owner);
-    if (!mine?.owns && mine?.importingFrom !== m.id) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "IMPORTING", m.id);
+    // (It may own the slot by now, after a SETSLOT NODE: then it takes the keys as they are.)
+    if (!mine?.owns && mine?.importingFrom !== m.id) {
+      await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "IMPORTING", m.id).catch((err) => {
+        if (!/already the owner/i.test(errorMessage(err))) throw err;
+      });
+    }
     const from = node(m.id);
-    const asking = !m.owns;
-    if (m.owns) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "MIGRATING", owner.id);
-    else if (!holder(m.id)?.importingFrom) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "IMPORTING", owner.id);
+    let asking = !m.owns;
+    // MIGRATING first: from then on its clients' new keys go to the owner (ASK), not here.
+    // A claimant may have lost its claim to gossip since the read: then it is a mere holder.
+    if (m.owns) {
+      await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "MIGRATING", owner.id).catch((err) => {
+        if (!/not the owner/i.test(errorMessage(err))) throw err;
+        asking = true;
+      });
+    }
+    if (asking && !holder(m.id)?.importingFrom) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "IMPORTING", owner.id);
     const mover = new KeyMover(await o.pool.get(from.address), await o.pool.get(owner.address), from, owner, {
       scan: { count: 1000, sizes: true },
       auth: o.migrateAuth(owner.address),
@@ -58,19 +70,34 @@ async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
       fail: (_, what) => fail(what),
     });
     await mover.migrate(await mover.rescan([r.slot]));
-  }
+  };
+  const setNode = async (address: string, commands: string[][]) => {
+    const replies = await execAll(await o.pool.get(address), commands);
+    const failed = replies.find(([err]) => err);
+    if (failed) throw bare(failed[0]);
+  };
+  for (const m of r.moveFrom) await moveKeys(m);
   // An owner left MIGRATING keeps that state through SETSLOT NODE while it holds keys: clear it first.
   if (!r.moveFrom.length && holder(r.owner)?.migratingTo) await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "STABLE");
   await run(o.pool, owner.address, "CLUSTER", "SETSLOT", s, "NODE", owner.id);
   const held = new Set(r.moveFrom.map((m) => m.id));
   const rest = o.map.nodes.filter((n) => n.role === "master" && n.id !== owner.id).sort((a, b) => Number(held.has(b.id)) - Number(held.has(a.id)));
   for (const n of rest) {
-    const commands = [...(holder(n.id)?.importingFrom ? [["CLUSTER", "SETSLOT", s, "STABLE"]] : []), ["CLUSTER", "SETSLOT", s, "NODE", owner.id]];
+    // STABLE first, always: SETSLOT NODE clears IMPORTING only on the new owner, and this node
+    // may import the slot since the read (we may have set it while moving its keys).
+    const commands = [["CLUSTER", "SETSLOT", s, "STABLE"], ["CLUSTER", "SETSLOT", s, "NODE", owner.id]];
     try {
-      const replies = await execAll(await o.pool.get(n.address), commands);
-      const failed = replies.find(([err]) => err);
-      if (failed) throw bare(failed[0]);
+      await setNode(n.address, commands);
     } catch (err) {
+      // Keys written there since the plan was read: move them too (a node that loses a slot
+      // by gossip deletes its keys), then tell it again.
+      if (/still hold keys/i.test(errorMessage(err))) {
+        await moveKeys({ id: n.id, address: n.address, keys: 0, owns: true });
+        await setNode(n.address, commands).catch((again) => {
+          throw fail(again);
+        });
+        continue;
+      }
       // A master that held keys must take it; another one learns it from gossip.
       if (held.has(n.id) || holder(n.id)?.migratingTo || holder(n.id)?.importingFrom) throw fail(err);
     }

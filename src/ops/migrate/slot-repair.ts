@@ -112,7 +112,9 @@ export function planSlotRepairs(states: SlotState[], hints: RepairHints = {}): S
         kind,
         owner: owner.id,
         ownerAddress: owner.address,
-        moveFrom: st.holders.filter((x) => x.id !== owner.id && x.keys > 0).map((x) => ({ id: x.id, address: x.address, keys: x.keys, owns: x.owns })),
+        // Every other claimant too, whatever its count said: clients may write keys there
+        // until it is MIGRATING, and a claimant that loses the slot by gossip deletes them.
+        moveFrom: st.holders.filter((x) => x.id !== owner.id && (x.keys > 0 || x.owns)).map((x) => ({ id: x.id, address: x.address, keys: x.keys, owns: x.owns })),
         open: st.holders.filter((x) => x.migratingTo || x.importingFrom).map((x) => x.id),
         why,
         // A node that imported the slot bumps its epoch by itself on SETSLOT NODE.
@@ -123,6 +125,6 @@ export function planSlotRepairs(states: SlotState[], hints: RepairHints = {}): S
 
 /** "slot 42 (open-slot): ... -> owner 127.0.0.1:7001 (ab12cd34), moving 3 keys from 127.0.0.1:7000". */
 export function describeRepair(r: SlotRepair): string {
-  const moves = r.moveFrom.map((m) => `${m.keys} key${m.keys === 1 ? "" : "s"} from ${m.address}`).join(", ");
+  const moves = r.moveFrom.map((m) => (m.keys ? `${m.keys} key${m.keys === 1 ? "" : "s"} from ${m.address}` : `the slot from ${m.address}`)).join(", ");
   return `slot ${r.slot} (${r.kind}): ${r.why}; owner ${r.ownerAddress} (${short(r.owner)})${moves ? `, moving ${moves}` : ""}`;
 }
