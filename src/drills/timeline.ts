@@ -89,6 +89,8 @@ export async function renderTimelineSvg(histories: History[], opts: { title?: st
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
     child.on("error", reject);
+    // A renderer that exits early (script missing, bad spec) closes its stdin: the exit code says why, not an EPIPE crash.
+    child.stdin.on("error", () => undefined);
     child.on("close", (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
       else reject(new LabError(`Rendering the SVG timeline failed: ${Buffer.concat(err).toString("utf8").trim().split("\n")[0] || `exit ${code}`}.`, "Check that the vega and vega-lite packages are installed (npm ci)."));
