@@ -52,7 +52,9 @@ export function killAndFix(o: KillFixOptions = {}): DrillScenario {
         const access = uniformAccess({});
         await createCluster({ addresses, replicas: 0, access }, { progress: () => {} });
         const settings = clientSettings({ kind: "cluster", nodes: addresses });
-        const loader = await openClient(settings);
+        // Loading and checking the preloaded keys is not part of what is measured: patient clients.
+        const patient = clientSettings({ kind: "cluster", nodes: addresses }, { commandTimeoutMs: 15_000 });
+        const loader = await openClient(patient);
         const preload = Array.from({ length: keys }, (_, i) => [`preload:${runNo}:${i}`, `value-${i}`] as const);
         for (let i = 0; i < preload.length; i += 500) await Promise.all(preload.slice(i, i + 500).map(([k, v]) => loader.set(k, v)));
         loader.disconnect();
@@ -89,9 +91,10 @@ export function killAndFix(o: KillFixOptions = {}): DrillScenario {
             // The run's own verdict: redis-cli agrees, and no preloaded key was lost or changed.
             const { stdout } = await run(findRedisCli(), ["--cluster", "check", addresses[0]], { timeout: 20_000 }).catch((e) => ({ stdout: String(e.stdout ?? e) }));
             if (/\[ERR\]|\[WARNING\]/.test(stdout)) throw new Error(`redis-cli --cluster check fails after the fix: ${stdout.split("\n").find((l) => /\[ERR\]|\[WARNING\]/.test(l))}`);
-            const reader = await openClient(settings);
+            const reader = await openClient(patient);
             try {
-              const values = await Promise.all(preload.map(([k]) => reader.get(k)));
+              const values: (string | null)[] = [];
+              for (let i = 0; i < preload.length; i += 500) values.push(...(await Promise.all(preload.slice(i, i + 500).map(([k]) => reader.get(k)))));
               const bad = preload.filter(([, v], i) => values[i] !== v);
               if (bad.length) throw new Error(`${bad.length} preloaded key(s) missing or changed after the fix, e.g. ${bad[0][0]}`);
             } finally {
