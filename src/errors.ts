@@ -142,6 +142,13 @@ export class MutationNotAllowedError extends PilotError {
   }
 }
 
+/** A node's credentials would be handed to a server of another owner (masterauth, auth-pass, MIGRATE AUTH). */
+export class CredentialsNotForwardedError extends PilotError {
+  constructor(message: string, next: string) {
+    super("credentials_not_forwarded", message, next);
+  }
+}
+
 export class ConfirmationRequiredError extends PilotError {
   constructor(tool: string) {
     super("confirmation_required", `${toolRef(tool)} is destructive and was not confirmed.`, `Review the plan, then ${againRef(tool, { confirm: "true" })}.`);

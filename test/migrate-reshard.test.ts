@@ -71,14 +71,15 @@ describe("cluster_reshard", () => {
 
   it("a dry run saves a plan; applying it later checks that the cluster still matches", async () => {
     const [a, , m3] = await masters();
-    const file = join(home, "plan.json");
+    // Over MCP (invokeTool's default file policy) a plan file is kept under REDIS_PILOT_HOME/files.
+    const file = "plan.json";
     const before = await clusterSnapshot(c.members, c.client);
     const dry = await call(clusterReshard, { lab: "reshard", from: m3.id, to: a.id, slots: 50, dryRun: true, planOut: file });
     expect(dry.ok, JSON.stringify(dry)).toBe(true);
     if (!dry.ok) return;
     expect(dry.output.applied).toBe(false);
     expect(dry.summary).toMatch(/^Dry run: reshard would move 50 slot\(s\)/);
-    expect(existsSync(file)).toBe(true);
+    expect(existsSync(join(home, "files", file))).toBe(true);
     expect(await clusterSnapshot(c.members, c.client)).toEqual(before);
     const applied = await call(clusterReshard, { lab: "reshard", from: "x", to: "x", plan: file });
     expect(applied.ok, JSON.stringify(applied)).toBe(true);

@@ -9,6 +9,7 @@ import { invokeTool, type InvokeResult } from "../registry/invoke.js";
 import { speak } from "../registry/words.js";
 import type { AnyTool } from "../registry/tool.js";
 import { createResolver } from "../targets/resolver.js";
+import { anywhere } from "../registry/files.js";
 import { loadConfig } from "../targets/config.js";
 import type { ProgressEvent } from "../ops/progress.js";
 import type { Finding } from "../checks/finding.js";
@@ -76,6 +77,8 @@ export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, o
         },
         signal,
         targets: createResolver({ config: loadConfig(opts.config), allowAdhocMutations: true, adhocConnection: opts.connection }),
+        // The operator typed the paths: written where they said, as redis-cli --rdb does.
+        files: anywhere,
       },
       confirm: opts.yes ? undefined : ask,
       words,

@@ -12,6 +12,7 @@ import { ValidationError } from "../errors.js";
 import { allTools } from "../../tools/index.js";
 import { loadConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
+import { anywhere } from "../registry/files.js";
 import {
   executeRunbook,
   parseVarArgs,
@@ -113,6 +114,7 @@ export async function runRunbookCli(given: string | undefined, flags: RunFlags, 
     const report = await executeRunbook(v.runbook, {
       tools: allTools,
       targets: createResolver({ config, allowAdhocMutations: true }),
+      files: anywhere,
       signal: run.signal,
       cleanupSignal: cleanup.signal,
       dryRun: flags.dryRun,

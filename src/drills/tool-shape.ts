@@ -6,6 +6,7 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { outputFileField } from "../registry/files.js";
 import type { DrillResult } from "./run-drill.js";
 import { summaryLine, type DrillSummary } from "./summary.js";
 import { renderTimelineSvg } from "./timeline.js";
@@ -15,8 +16,8 @@ export const drillInputFields = {
   warmupMs: z.number().int().min(0).max(60_000).default(500).describe("Workload before the action, in ms."),
   settleMs: z.number().int().min(0).max(120_000).default(1500).describe("Workload after the action, in ms."),
   writers: z.number().int().min(1).max(16).default(2).describe("Concurrent writer clients."),
-  history: z.string().optional().describe("Write every run's history (JSON: invoke/ok/fail/info operations and events) to this file."),
-  svg: z.string().optional().describe("Write an SVG timeline (operations per 10 ms: ok / failed / unknown, events marked) to this file."),
+  history: outputFileField("Write every run's history (JSON: invoke/ok/fail/info operations and events) to this file."),
+  svg: outputFileField("Write an SVG timeline (operations per 10 ms: ok / failed / unknown, events marked) to this file."),
   dryRun: z.boolean().optional().describe("Only describe the drill; start nothing."),
 };
 

@@ -40,6 +40,20 @@ export interface NodeAccess {
    * peer that may not be changed is refused with MutationNotAllowedError. Idempotent.
    */
   admit(peer: string, via: string): Promise<NodeGrant>;
+  /**
+   * Adds an address the caller gave besides lab / target / nodes (a node to add, a master,
+   * sentinels): it gets its own owner's credentials and policy, never those of a node
+   * already in the call. Only addresses read from a server's reply go through admit().
+   */
+  name(address: string): Promise<NodeGrant>;
+  /**
+   * `from`'s credentials, for the op to hand to the server `to` (masterauth on a replica,
+   * a sentinel's auth-pass, MIGRATE's AUTH sent to the source): only when both have one
+   * owner, or `to` holds those very credentials already. Otherwise it throws
+   * CredentialsNotForwardedError: a target's password never lands on another owner's server.
+   * `what` says how it would travel ("as masterauth").
+   */
+  forward(from: string, to: string, what: string): ConnectionOptions;
 }
 
 /**
@@ -53,7 +67,7 @@ export function uniformAccess(connection: ConnectionOptions = {}, mutate = false
     const key = formatAddress(a);
     return { address: key, ip: a.host, key, owner: { kind: "none" }, mutable: true, connection };
   };
-  return { mutate, grant, connection: () => connection, admit: async (peer) => grant(peer) };
+  return { mutate, grant, connection: () => connection, admit: async (peer) => grant(peer), name: async (address) => grant(address), forward: () => connection };
 }
 
 export function isNodeAccess(x: unknown): x is NodeAccess {

@@ -14,6 +14,7 @@ import { describeIssues } from "./input-issue.js";
 import { againRef, argRef, mcpWords, speak, speakAll, toolRef, type Words } from "./words.js";
 import type { TargetResolver } from "../targets/resolver.js";
 import { isMutating } from "./tool.js";
+import { fileFieldKind, underDir } from "./files.js";
 
 /** Every resolve() a mutating tool makes is a mutating one, dry runs included: a dry run refuses what the real run would. */
 export function mutatingResolver(inner: TargetResolver): TargetResolver {
@@ -81,6 +82,16 @@ export async function invokeTool(tool: AnyTool, rawArgs: unknown, opts: InvokeOp
   const parsed = tool.input.safeParse(rawArgs ?? {});
   if (!parsed.success) return failure(inputError(tool, parsed.error, rawArgs ?? {}), started, words);
   const args = parsed.data as Record<string, unknown>;
+  // Files an argument names are written where this caller may write, or the call is refused before anything runs.
+  const files = opts.ctx.files ?? underDir();
+  try {
+    for (const [field, schema] of Object.entries(tool.input.shape)) {
+      const kind = fileFieldKind(schema);
+      if (kind && typeof args[field] === "string") args[field] = kind === "write" ? await files.writable(args[field] as string, field) : await files.readable(args[field] as string, field);
+    }
+  } catch (err) {
+    return failure(err, started, words);
+  }
   // A tool that can change servers resolves every node as a mutating call, also in a dry
   // run and whatever its handler asks: the policy holds for every tool, written or to come.
   if (isMutating(tool)) opts = { ...opts, ctx: { ...opts.ctx, targets: mutatingResolver(opts.ctx.targets) } };

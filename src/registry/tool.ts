@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { ProgressSink } from "../ops/progress.js";
 import type { TargetResolver } from "../targets/resolver.js";
+import type { FilePolicy } from "./files.js";
 
 export type Toolset = "lab" | "cluster" | "replication" | "sentinel" | "drills" | "runbook";
 
@@ -22,6 +23,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Resolves lab / target / node references and enforces the mutation policy. */
   targets: TargetResolver;
+  /**
+   * Where files named by arguments (outputFileField) may be written: `anywhere` for the
+   * CLI operator; absent means under <REDIS_PILOT_HOME>/files (MCP, the agent). invokeTool applies it.
+   */
+  files?: FilePolicy;
 }
 
 /**

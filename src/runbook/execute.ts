@@ -12,6 +12,7 @@ import type { ProgressEvent } from "../ops/progress.js";
 import type { InvokeResult } from "../registry/invoke.js";
 import { isMutating, type AnyTool } from "../registry/tool.js";
 import type { TargetResolver } from "../targets/resolver.js";
+import type { FilePolicy } from "../registry/files.js";
 import { checkAssertion } from "./assertions.js";
 import { callsOf, hasExpression } from "./expr.js";
 import { evaluate, getPath, truthy, type EvalContext } from "./expr-eval.js";
@@ -32,6 +33,8 @@ export interface ExecuteOptions {
   /** The registry list (lab_up and lab_down start and stop a target lab). */
   tools: readonly AnyTool[];
   targets: TargetResolver;
+  /** Where steps may write the files their arguments name (default: under REDIS_PILOT_HOME/files; the CLI passes anywhere). */
+  files?: FilePolicy;
   /** Cancels the run; cleanup still runs. */
   signal?: AbortSignal;
   /** Cancels cleanup too (e.g. a second Ctrl-C). */
@@ -164,7 +167,7 @@ export async function executeRunbook(rb: CompiledRunbook, opts: ExecuteOptions):
     const result = await invokeBounded({
       tool: step.tool,
       args,
-      ctx: { progress: (event) => emit({ type: "progress", step, event }), targets: opts.targets },
+      ctx: { progress: (event) => emit({ type: "progress", step, event }), targets: opts.targets, ...(opts.files ? { files: opts.files } : {}) },
       signal: stepSignal,
       timeoutMs: step.timeoutMs,
     });

@@ -6,11 +6,11 @@
  * else to nobody. Labs are closed sets: their state lists every node, so a lab node's
  * unknown peer belongs to nobody and never sees the lab password.
  */
-import { MutationNotAllowedError } from "../errors.js";
+import { CredentialsNotForwardedError, MutationNotAllowedError } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import type { ConnectionOptions } from "../redis/connection.js";
 import { describeOwner, type NodeAccess, type NodeGrant, type Owner } from "../redis/node-access.js";
-import { endpointOf, primaryClaim, type Claim, type OwnerIndex } from "./owners.js";
+import { endpointOf, primaryClaim, sameOwner, type Claim, type OwnerIndex } from "./owners.js";
 
 export interface AccessPolicy {
   index: OwnerIndex;
@@ -39,6 +39,17 @@ export function refusal(address: string, owner: Owner, claims: Claim[], via?: st
   );
 }
 
+/** Why `from`'s credentials may not travel to `to`, in one sentence plus the next step. */
+function refuseForward(from: NodeGrant, to: NodeGrant, what: string): never {
+  const owner = describeOwner(from.owner);
+  throw new CredentialsNotForwardedError(
+    `${to.address} (${describeOwner(to.owner)}) would be given the credentials of ${from.address} (${owner}) ${what}, and ${owner}'s credentials go only to its own servers.`,
+    to.owner.kind === "none" && from.owner.kind === "target"
+      ? `If ${to.address} is one of ${owner}'s servers, list it under that target's nodes in the config file; otherwise use nodes of one lab or target.`
+      : `Use nodes of one lab or target.`,
+  );
+}
+
 /** Connection options for one node: its credentials, the IP pinned, TLS checked against the name. */
 function pinned(connection: ConnectionOptions, host: string, ip: string): ConnectionOptions {
   const named = host !== ip && !/^[\d.]+$|:/.test(host);
@@ -58,7 +69,8 @@ export class ResolvedAccess implements NodeAccess {
 
   /**
    * Adds a node the call names. `owner` pins the owner when the call named a lab or
-   * target; otherwise the node's own claims decide. Refuses a node that may not change.
+   * target (the resolver, for that lab's or target's own list); otherwise the node's own
+   * claims decide, never a node already in the call. Refuses a node that may not change.
    */
   async name(address: string, owner?: Owner): Promise<NodeGrant> {
     const spelled = formatAddress(parseAddress(address));
@@ -106,6 +118,17 @@ export class ResolvedAccess implements NodeAccess {
     }
     if (this.policy.mutate && !mutable) throw refusal(spelled, owner, claims.length ? claims : [{ owner, mutable }], via);
     return this.add(spelled, endpoint, owner, mutable);
+  }
+
+  forward(from: string, to: string, what: string): ConnectionOptions {
+    const source = this.grant(from);
+    const dest = this.grant(to);
+    const given = source.connection;
+    const held = dest.connection;
+    const secret = given.password !== undefined || given.username !== undefined;
+    const same = given.password === held.password && given.username === held.username;
+    if (!secret || same || sameOwner(source.owner, dest.owner)) return given;
+    return refuseForward(source, dest, what);
   }
 
   private lookup(spelled: string): NodeGrant | undefined {

@@ -41,9 +41,46 @@ export async function hostIps(host: string): Promise<string[]> {
   }
 }
 
-/** 127.1 -> 127.0.0.1 (getaddrinfo's reading), ::ffff:127.0.0.1 -> 127.0.0.1. */
-function canonicalIp(ip: string): string {
-  return ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, "$1").toLowerCase();
+/** The 8 groups of an IPv6 address (a trailing dotted quad counts as two), or undefined. */
+function ipv6Groups(ip: string): number[] | undefined {
+  let text = ip.toLowerCase();
+  const quad = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (quad) {
+    const [a, b, c, d] = quad.slice(1).map(Number);
+    text = `${text.slice(0, quad.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const part = (s: string | undefined) => (s ? s.split(":").map((g) => parseInt(g, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+/**
+ * The one spelling of the host a connection to `ip` reaches: 127.1 -> 127.0.0.1
+ * (getaddrinfo's reading); an IPv4-mapped IPv6 address in any notation (::ffff:127.0.0.1,
+ * ::ffff:7f00:1, 0:0:0:0:0:ffff:7f00:1) -> its IPv4 address; the unspecified addresses,
+ * which a connect() sends to this host's loopback (0.0.0.0 -> 127.0.0.1, :: -> ::1);
+ * IPv6 compressed and lower-case. Two spellings that reach one server must not be two owners.
+ */
+export function canonicalIp(ip: string): string {
+  const bare = ip.replace(/^\[(.*)\]$/, "$1");
+  if (isIP(bare) === 4) return bare === "0.0.0.0" ? "127.0.0.1" : bare;
+  const g = isIP(bare) === 6 ? ipv6Groups(bare.replace(/%.*$/, "")) : undefined;
+  if (!g) return bare.toLowerCase();
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return canonicalIp(`${g[6] >> 8}.${g[6] & 255}.${g[7] >> 8}.${g[7] & 255}`);
+  if (g.every((x) => x === 0)) return "::1";
+  // RFC 5952: the longest run of two or more zero groups becomes "::".
+  let best = { at: -1, len: 0 };
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > best.len && j - i >= 2) best = { at: i, len: j - i };
+    i = j === i ? i + 1 : j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  return best.at < 0 ? hex.join(":") : `${hex.slice(0, best.at).join(":")}::${hex.slice(best.at + best.len).join(":")}`;
 }
 
 export interface Claim {

@@ -4,6 +4,7 @@
  * Each is stopped by its own pid in stop().
  *
  *   const s = await startServers(4, { password: "pw", cluster: true });
+ *   const sentinels = await startServers(1, { password: "pw", sentinel: true });
  *   afterAll(() => s.stop());
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { startNode, stopNode } from "../../src/lab/node-process.js";
 import { PortAllocator } from "../../src/lab/ports.js";
 import { findRedisServer } from "../../src/lab/redis-binary.js";
+import { renderSentinelConf } from "../../src/lab/sentinel-conf.js";
 
 export interface Servers {
   /** "127.0.0.1:PORT" each. */
@@ -21,7 +23,7 @@ export interface Servers {
   stop(): Promise<void>;
 }
 
-export async function startServers(count: number, opts: { password?: string; cluster?: boolean; host?: string } = {}): Promise<Servers> {
+export async function startServers(count: number, opts: { password?: string; cluster?: boolean; host?: string; sentinel?: boolean } = {}): Promise<Servers> {
   const bin = findRedisServer();
   const dir = mkdtempSync(join(tmpdir(), "redis-pilot-servers-"));
   const allocator = new PortAllocator();
@@ -31,7 +33,10 @@ export async function startServers(count: number, opts: { password?: string; clu
     Array.from({ length: count }, async (_, i) => {
       const nodeDir = join(dir, `node-${i}`);
       await mkdir(nodeDir);
-      const { port, pid } = await startNode({ bin, host, dir: nodeDir, allocator, conf: { cluster: opts.cluster ?? true, nodeTimeoutMs: 15000, password: opts.password } });
+      // A sentinel (opts.sentinel) monitors nothing until told to with SENTINEL MONITOR.
+      const render = opts.sentinel ? (port: number) => renderSentinelConf({ host, port, dir: nodeDir, logfile: join(nodeDir, "redis.log"), password: opts.password }) : undefined;
+      const conf = { cluster: !opts.sentinel && (opts.cluster ?? true), nodeTimeoutMs: 15000, password: opts.password };
+      const { port, pid } = await startNode({ bin, host, dir: nodeDir, allocator, conf, ...(render ? { render, args: ["--sentinel"] } : {}) });
       started[i] = { pid, dir: nodeDir, port };
     }),
   );

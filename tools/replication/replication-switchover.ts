@@ -45,8 +45,8 @@ export const replicationSwitchover = defineTool({
     const sentinels = input.sentinels ?? lab?.sentinels?.map((s) => formatAddress(s)) ?? [];
     const master = formatAddress(parseAddress(input.master));
     const t = await resolveNamed(ctx, input, [master, ...(input.to ? [input.to] : [])], true);
-    // Sentinels are admitted as peers of the master they watch: their own owner's credentials and policy.
-    for (const s of sentinels) await t.access.admit(s, master);
+    // The caller (or the lab state) names the sentinels: their own owner's credentials and policy, never the master's.
+    for (const s of sentinels) await t.access.name(s);
     // The name they watch this master by: given, the lab's, or read from them (a sentinel left out would undo the switch).
     const name = input.name ?? lab?.topology?.sentinelMaster ?? (sentinels.length ? Object.entries(await mastersBy(t.access, sentinels)).find(([, at]) => at === master)?.[0] : undefined);
     const r = await switchover(

@@ -72,6 +72,8 @@ export const runbookRun = defineTool({
     const report = await executeRunbook(runbook, {
       tools: allTools,
       targets: ctx.targets,
+      // A runbook started over MCP writes files where its caller may: the policy travels with the call.
+      ...(ctx.files ? { files: ctx.files } : {}),
       signal: ctx.signal,
       dryRun: input.dryRun,
       keep: input.keep,

@@ -46,7 +46,8 @@ export const sentinelMonitor = defineTool({
     const { t, sentinels, lab } = await resolveSentinels(ctx, input, true);
     const wanted = input.master ?? lab?.topology?.master ?? (lab ? formatAddress(lab.nodes[0]) : undefined);
     if (!wanted) throw new ValidationError("Name the master to monitor (master: HOST:PORT).", "Pass master, or a lab whose master it is.");
-    const master = (await t.access.admit(formatAddress(parseAddress(wanted)), sentinels[0])).address;
+    // The caller (or the lab state) names the master: its own owner's credentials, never the sentinels'.
+    const master = (await t.access.name(formatAddress(parseAddress(wanted)))).address;
     const quorum = input.quorum ?? Math.floor(sentinels.length / 2) + 1;
     const r = await monitorMaster(
       { sentinels, master, name: input.name, quorum, downAfterMs: input.downAfterMs, failoverTimeoutMs: input.failoverTimeoutMs, parallelSyncs: input.parallelSyncs, access: t.access, zones: t.zones, dryRun: input.dryRun },

@@ -65,8 +65,8 @@ export async function addNode(req: AddNodeRequest, ctx: OpContext): Promise<AddN
   try {
     const snap = await stableSnapshot(pool, req);
     if (snap.map.nodes.some((n) => n.address === address)) throw new ValidationError(`${address} is already a member of this cluster.`, "Name an empty node that is not in the cluster yet.");
-    const entry = snap.view.nodes[0];
-    const grant = await req.access.admit(address, entry.address);
+    // The caller chose this address: it gets its own owner's credentials and policy, not the cluster's.
+    const grant = await req.access.name(address);
     const [fresh] = await preflight(pool, [address]);
     const zone = req.zone ?? grant.zone;
     const placement = req.replica ? (req.masterId ? { master: findMaster(snap.map, req.masterId, "master for the replica"), reason: "named by the request" } : placeReplica(snap.map, { host: fresh.ip, zone })) : undefined;

@@ -8,7 +8,7 @@ import { PilotError } from "../../errors.js";
 import { clusterMap, type ClusterMap } from "../migrate/cluster-map.js";
 import { openJournals, runningJournals, type Journal } from "../migrate/journal.js";
 import { applyRepairs, plannedTargets, scanRepairs, type RepairScan } from "../migrate/repair.js";
-import { migrateAuthArgs } from "../migrate/auth.js";
+import { checkRepairAuth, migrateAuthFor } from "../migrate/auth.js";
 import { describeRepair, type RepairKind, type SlotRepair } from "../migrate/slot-repair.js";
 import type { FixContext, PlannedFix } from "./kind.js";
 
@@ -41,14 +41,16 @@ export function slotScan(ctx: FixContext): Promise<SlotScan> {
 /** The fixes of one kind (named `name`) for the repairs of that RepairKind. */
 export async function planSlotKind(ctx: FixContext, name: string, kind: RepairKind): Promise<PlannedFix[]> {
   const s = await slotScan(ctx);
-  return s.repairs.filter((r) => r.kind === kind).map((r) => ({ kind: name, subject: `slot ${r.slot}`, description: describeRepair(r), data: r }));
+  const repairs = s.repairs.filter((r) => r.kind === kind);
+  checkRepairAuth(migrateAuthFor(ctx.access), repairs);
+  return repairs.map((r) => ({ kind: name, subject: `slot ${r.slot}`, description: describeRepair(r), data: r }));
 }
 
 export async function applySlotKind(ctx: FixContext, fixes: PlannedFix[]): Promise<void> {
   const s = await slotScan(ctx);
   const repairs = fixes.map((f) => f.data as SlotRepair);
   let n = 0;
-  await applyRepairs(ctx.pool, s.map, { repairs, states: s.states }, (a) => migrateAuthArgs(ctx.access.connection(a)), {
+  await applyRepairs(ctx.pool, s.map, { repairs, states: s.states }, migrateAuthFor(ctx.access), {
     replace: ctx.replace,
     onSettled: (r) => ctx.progress({ step: "fix", message: `slot ${r.slot} settled on ${r.ownerAddress}`, progress: ++n, total: repairs.length }),
   });

@@ -4,6 +4,7 @@
  * there), progress as slots close, the journal updated per batch. Cancellation stops
  * new batches; batches in flight finish, so no slot is left open.
  */
+import type { MigrateAuth } from "./auth.js";
 import { CancelledError } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { rangesToSlots } from "../../redis/slots.js";
@@ -20,8 +21,8 @@ export interface EngineRequest {
   plan: Pick<MigrationPlan, "moves">;
   map: ClusterMap;
   pool: NodePool;
-  /** MIGRATE AUTH arguments for a target address (from its connection options). */
-  migrateAuth: (address: string) => string[];
+  /** MIGRATE AUTH arguments for a move's target, sent to its source. */
+  migrateAuth: MigrateAuth;
   options?: EngineOptions;
   journal?: Journal;
 }
@@ -56,7 +57,7 @@ export async function runMoves(req: EngineRequest, ctx: OpContext): Promise<Engi
         req.pool,
         {
           ...req.options,
-          migrateAuth: req.migrateAuth(node(move.to).address),
+          migrateAuth: req.migrateAuth(node(move.to).address, node(move.from).address),
           signal: ctx.signal,
           onBatch: (done) => {
             req.journal?.markDone(i, done.slots);

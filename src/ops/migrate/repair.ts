@@ -3,6 +3,7 @@
  * re-run after a killed migration): read which slots are suspect, count their keys on
  * every master, plan a repair per slot (slot-repair.ts), settle them, and say what was done.
  */
+import type { MigrateAuth } from "./auth.js";
 import type { NodePool } from "../../redis/connection.js";
 import { rangesToSlots, SLOT_COUNT } from "../../redis/slots.js";
 import type { ClusterView } from "../../topology/types.js";
@@ -50,6 +51,6 @@ export async function scanRepairs(pool: NodePool, view: ClusterView, map: Cluste
   return { repairs, states: new Map(states.map((s) => [s.slot, s])) };
 }
 
-export async function applyRepairs(pool: NodePool, map: ClusterMap, scan: RepairScan, migrateAuth: (address: string) => string[], o: { replace?: boolean; onSettled?: (r: SlotRepair) => void } = {}): Promise<void> {
+export async function applyRepairs(pool: NodePool, map: ClusterMap, scan: RepairScan, migrateAuth: MigrateAuth, o: { replace?: boolean; onSettled?: (r: SlotRepair) => void } = {}): Promise<void> {
   await settleSlots(scan.repairs, { pool, map, states: scan.states, migrateAuth, replace: o.replace, onSettled: o.onSettled });
 }

@@ -12,7 +12,7 @@ import { runAtomic } from "./atomic/run-atomic.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { NodePool } from "../../redis/connection.js";
 import type { OpContext } from "../progress.js";
-import { migrateAuthArgs } from "./auth.js";
+import { checkRepairAuth, migrateAuthFor } from "./auth.js";
 import type { ClusterMap } from "./cluster-map.js";
 import { runMoves, type EngineOptions } from "./engine.js";
 import { ClusterNotStableError } from "./errors.js";
@@ -82,7 +82,7 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
   const t0 = Date.now();
   const pool = new NodePool(req.access);
   const warnings: string[] = [];
-  const auth = (address: string) => migrateAuthArgs(req.access.connection(address));
+  const auth = migrateAuthFor(req.access);
   try {
     let snap = await readSnapshot(pool, req);
     if (!req.savedPlan) req.validate?.(snap);
@@ -95,6 +95,7 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
       const scan = await scanRepairs(pool, snap.view, snap.map, { planned: plannedTargets(journals.map((j) => j.file)) });
       repaired = scan.repairs;
       resumed = journals.find((j) => j.file.plan.purpose === req.purpose && same(j.file.plan.request, req.request));
+      checkRepairAuth(auth, repaired);
       if (!req.dryRun) {
         ctx.progress({ step: "repair", message: `an interrupted migration (${journals[0].file.plan.id}) left ${repaired.length} slot(s) to settle`, elapsedMs: Date.now() - t0 });
         await applyRepairs(pool, snap.map, scan, auth, { replace: req.engine?.replace });
@@ -130,6 +131,9 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
       planned = await req.plan(snap, pool);
     }
     const moves = await withKeyCounts(pool, snap.map, planned.moves);
+    // Each MIGRATE carries its target's credentials to its source: refused now (dry run too), not half-way.
+    const addressOf = (id: string) => snap.map.nodes.find((n) => n.id === id)!.address;
+    for (const m of moves) auth(addressOf(m.to), addressOf(m.from));
     const involved = [...new Set(moves.flatMap((m) => [m.from, m.to]))].map((id) => snap.map.nodes.find((n) => n.id === id)!.address);
     const choice = choosePath(await Promise.all(involved.map((a) => detectNode(pool, a))), req.path ?? "auto");
     if (req.path === "atomic" && choice.atomic === "none") throw new ValidationError(`Atomic slot migration was asked for, but ${choice.reason.replace(/^key by key: /, "")}.`, "Use path auto or keys on these servers (Redis 8.4+ and Valkey 9+ have it).");

@@ -7,6 +7,7 @@
  * where they import it); an owner that did not import the slot bumps its config epoch
  * so its claim wins over any stale one in gossip. Slots are settled a few at a time.
  */
+import type { MigrateAuth } from "./auth.js";
 import { errorMessage } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import type { ClusterMap } from "./cluster-map.js";
@@ -19,7 +20,7 @@ export interface SettleOptions {
   pool: NodePool;
   map: ClusterMap;
   states: Map<number, SlotState>;
-  migrateAuth: (address: string) => string[];
+  migrateAuth: MigrateAuth;
   replace?: boolean;
   /** Slots settled at once. @default 16 */
   concurrency?: number;
@@ -64,7 +65,7 @@ async function settleOne(r: SlotRepair, o: SettleOptions): Promise<void> {
     if (asking && !holder(m.id)?.importingFrom) await run(o.pool, from.address, "CLUSTER", "SETSLOT", s, "IMPORTING", owner.id);
     const mover = new KeyMover(await o.pool.get(from.address), await o.pool.get(owner.address), from, owner, {
       scan: { count: 1000, sizes: true },
-      auth: o.migrateAuth(owner.address),
+      auth: o.migrateAuth(owner.address, from.address),
       replace: o.replace ?? false,
       asking,
       fail: (_, what) => fail(what),

@@ -3,6 +3,7 @@
  * input fields, the output schema, the mapping from a MigrationResult and the summary.
  */
 import { z } from "zod";
+import { inputFileField, outputFileField } from "../../registry/files.js";
 import { ValidationError } from "../../errors.js";
 import { findingSchema } from "../../registry/fields.js";
 import { countSlots, formatRanges } from "../../redis/slots.js";
@@ -12,8 +13,8 @@ import { formatMoves } from "./plan.js";
 import type { MigrationResult } from "./run-migration.js";
 
 export const migrationInputFields = {
-  planOut: z.string().optional().describe("Save the plan to this file (JSON); with dryRun, nothing else happens."),
-  plan: z.string().optional().describe("Apply the plan saved in this file, after checking the cluster still matches it."),
+  planOut: outputFileField("Save the plan to this file (JSON); with dryRun, nothing else happens."),
+  plan: inputFileField("Apply the plan saved in this file, after checking the cluster still matches it."),
   replace: z.boolean().optional().describe("When a key exists on both sides with different values, keep the source's (default: stop and report)."),
   pipeline: z.number().int().min(1).max(100_000).optional().describe("Most keys per MIGRATE call (default 1000; batches are also cut at 16 MiB)."),
   path: z.enum(["auto", "keys", "atomic"]).default("auto").describe("auto: the servers' atomic slot migration (Valkey 9+, Redis 8.4+) when every node involved has it, else key by key."),

@@ -51,16 +51,18 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
   try {
     const [master, ...replicas] = await readNamed(pool, [req.master, ...req.replicas], req.zones);
     const plan = planAttach(master, replicas);
+    // Each replica gets the master's credentials as masterauth: refused here (dry run too) when it has another owner.
+    const masterAuth = new Map(replicas.map((r) => [r.address, req.access.forward(master.address, r.address, "as masterauth")]));
     if (req.dryRun) return { applied: false, plan, findings: [] };
     const t0 = Date.now();
     const { host, port } = parseAddress(master.address);
-    const masterAuth = pool.optionsFor(master.address);
     for (const step of plan.steps.filter((s) => s.kind === "replicaof")) {
       const client = await pool.get(step.node);
+      const auth = masterAuth.get(step.node) ?? req.access.forward(master.address, step.node, "as masterauth");
       // The replica authenticates to its master with the master's credentials (masterauth / masteruser).
-      if (masterAuth.password !== undefined) {
-        await client.call("CONFIG", "SET", "masterauth", masterAuth.password);
-        if (masterAuth.username) await client.call("CONFIG", "SET", "masteruser", masterAuth.username);
+      if (auth.password !== undefined) {
+        await client.call("CONFIG", "SET", "masterauth", auth.password);
+        if (auth.username) await client.call("CONFIG", "SET", "masteruser", auth.username);
       }
       await client.call("REPLICAOF", host, String(port));
       ctx.progress({ step: "replicaof", message: step.description, elapsedMs: Date.now() - t0 });

@@ -107,6 +107,8 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
     const watch = req.sentinels;
     const sentinelAddresses = watch ? watch.addresses.map((a) => formatAddress(parseAddress(a))) : [];
     const plan = planSwitchover(master, target, others, sentinelAddresses);
+    // The sentinels will get the old and the new master's credentials as auth-pass: refused here, not half-way.
+    for (const s of sentinelAddresses) for (const m of [master.address, target.address]) req.access.forward(m, s, "as the sentinels' auth-pass");
     // Read the sentinels' settings before changing anything: a sentinel that does not know the name refuses here.
     const settings = watch ? await sentinelSettings(pool, sentinelAddresses, watch.name, master.address) : undefined;
     if (req.dryRun) return { applied: false, plan, findings: [] };

@@ -60,7 +60,8 @@ export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promis
     if (master.replication.role !== "master") {
       throw new ValidationError(`${master.address} is a replica of ${master.replication.masterHost}:${master.replication.masterPort}, not a master.`, `Monitor its master instead.`);
     }
-    const auth = pool.optionsFor(master.address);
+    // Every sentinel gets the master's credentials as auth-pass: refused here (dry run too) when a sentinel has another owner.
+    const auth = sentinelAddresses.map((s) => req.access.forward(master.address, s, "as the sentinels' auth-pass"))[0] ?? req.access.connection(master.address);
     const settings: MonitorSettings = {
       name: req.name,
       master: master.address,

@@ -72,10 +72,10 @@ export async function sentinelSettings(pool: NodePool, sentinels: string[], name
 /** SENTINEL MONITOR + SET (auth-pass from the master's own credentials) on every sentinel. */
 export async function remonitor(pool: NodePool, sentinels: string[], s: MonitorSettings, access: NodeAccess): Promise<void> {
   const { host, port } = parseAddress(s.master);
-  const auth = access.connection(s.master);
-  const authArgs = auth.password !== undefined ? ["auth-pass", auth.password, ...(auth.username ? ["auth-user", auth.username] : [])] : [];
   await Promise.all(
     sentinels.map(async (a) => {
+      const auth = access.forward(s.master, a, "as the sentinels' auth-pass");
+      const authArgs = auth.password !== undefined ? ["auth-pass", auth.password, ...(auth.username ? ["auth-user", auth.username] : [])] : [];
       const client = await pool.get(a);
       await client.call("SENTINEL", "MONITOR", s.name, host, String(port), String(s.quorum));
       await client.call("SENTINEL", "SET", s.name, ...setArgs(s), ...authArgs);
