@@ -18,7 +18,7 @@ import {
   type SentinelPeerEntry,
   type SentinelReplicaEntry,
 } from "../redis/parse-sentinel.js";
-import { PeerBudget } from "./peer-budget.js";
+import { MAX_VIEW_NODES, PeerBudget } from "./peer-budget.js";
 import { socketIp } from "./read-cluster-view.js";
 import type { UnreachableNode } from "./types.js";
 
@@ -37,6 +37,8 @@ export interface SentinelNode {
   tilt: boolean;
   /** By master name. */
   masters: Record<string, MonitoredMaster>;
+  /** Masters it lists past MAX_VIEW_NODES, not read (a hostile sentinel can list thousands). */
+  unreadMasters?: number;
 }
 
 export interface SentinelView {
@@ -62,12 +64,16 @@ export async function readSentinelNode(pool: NodePool, address: string, name?: s
   }
   const myId = String(await wrap(client.call("SENTINEL", "MYID")));
   const all = parseFieldLists(await wrap(client.call("SENTINEL", "MASTERS")), "SENTINEL MASTERS").map((f) => parseSentinelMaster(f, "SENTINEL MASTERS"));
-  const wanted = name === undefined ? all : all.filter((m) => m.name === name);
+  const listed = name === undefined ? all : all.filter((m) => m.name === name);
+  const wanted = listed.slice(0, MAX_VIEW_NODES);
   const masters: Record<string, MonitoredMaster> = {};
-  for (const m of wanted) {
-    const replies = await client.pipeline().call("SENTINEL", "REPLICAS", m.name).call("SENTINEL", "SENTINELS", m.name).call("SENTINEL", "CKQUORUM", m.name).exec();
-    if (!replies) throw new BadReplyError("pipeline", `no replies from ${address}`);
-    const [[rErr, r], [sErr, s], [qErr, q]] = replies;
+  // One round trip for every master: a slow or hostile sentinel costs one wait, not one per master.
+  const pipeline = client.pipeline();
+  for (const m of wanted) pipeline.call("SENTINEL", "REPLICAS", m.name).call("SENTINEL", "SENTINELS", m.name).call("SENTINEL", "CKQUORUM", m.name);
+  const replies = wanted.length ? await pipeline.exec() : [];
+  if (!replies || replies.length !== wanted.length * 3) throw new BadReplyError("pipeline", `no replies from ${address}`);
+  for (const [i, m] of wanted.entries()) {
+    const [[rErr, r], [sErr, s], [qErr, q]] = replies.slice(i * 3, i * 3 + 3);
     if (rErr || sErr) throw toPilotError(address, rErr ?? sErr, pool.optionsFor(address));
     masters[m.name] = {
       master: m,
@@ -77,7 +83,8 @@ export async function readSentinelNode(pool: NodePool, address: string, name?: s
     };
   }
   const ip = socketIp(client.stream?.remoteAddress);
-  return { address, ...(ip ? { ip } : {}), ...(zone ? { zone } : {}), myId, tilt: info.sentinel?.values.sentinel_tilt === "1", masters };
+  const unread = listed.length - wanted.length;
+  return { address, ...(ip ? { ip } : {}), ...(zone ? { zone } : {}), myId, tilt: info.sentinel?.values.sentinel_tilt === "1", masters, ...(unread ? { unreadMasters: unread } : {}) };
 }
 
 export interface ReadSentinelViewOptions {
@@ -111,6 +118,7 @@ export async function readSentinelView(addresses: string[], opts: ReadSentinelVi
       readSentinelNode(pool, address, opts.name, zones[address] ?? pool.access.grant(address).zone).then(
         (s) => {
           sentinels.push(s);
+          if (s.unreadMasters) unreachable.push({ address, error: `not read: ${s.unreadMasters} of the masters it monitors (the view stops at ${MAX_VIEW_NODES} masters per sentinel)` });
           if (opts.discover === false) return;
           for (const m of Object.values(s.masters)) for (const p of m.sentinels) admitPeer(formatAddress({ host: p.host, port: p.port }), address);
         },

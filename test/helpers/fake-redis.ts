@@ -73,6 +73,8 @@ export async function startFakeRedis(answer: Answer = () => undefined, host = "1
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
+    // As redis-server does: no Nagle delay between the replies of a pipeline.
+    s.setNoDelay(true);
     let buf = "";
     s.on("data", (d) => {
       const text = d.toString("latin1");
