@@ -51,6 +51,10 @@ export async function sentinelSettings(pool: NodePool, sentinels: string[], name
       try {
         return { s, m: parseSentinelMaster(parseFieldList(await client.call("SENTINEL", "MASTER", name), "SENTINEL MASTER")) };
       } catch (err) {
+        // A Redis node (not a sentinel) answers "unknown command": say so, not "Internal error".
+        if (err instanceof Error && /unknown command/i.test(err.message)) {
+          throw new ValidationError(`${s} is not a sentinel (it does not know SENTINEL commands).`, "Name the sentinels' addresses (port 26379 by default), not the Redis nodes'.");
+        }
         if (err instanceof Error && /No such master/i.test(err.message)) {
           const names = (await client.call("SENTINEL", "MASTERS")) as unknown[][];
           throw new UnknownMasterNameError(name, names.map((f) => String(f[f.indexOf("name") + 1])));
