@@ -91,6 +91,8 @@ describe("add replicas to an address", () => {
     ]);
     expect(r.last).toEqual({ done: expect.stringMatching(/^Made 127\.0\.1\.2:9001, 127\.0\.1\.3:9002 replicas of 127\.0\.1\.1:9000, in sync after 12 ms/) });
     expect(r.verify).toEqual({ tool: "replication_check", args: { nodes: ["127.0.1.1:9000"] } });
+    const one = walk("add a replica to 127.0.1.1:9000", (c) => (c.tool === "lab_list" ? { labs: [PLAIN] } : c.tool === "replication_info" ? { nodes: PLAIN_ROWS, unreachable: [] } : { applied: true, master: "127.0.1.1:9000", replicas: [{ address: "127.0.1.2:9001" }], syncMs: 7 }));
+    expect(one.last).toEqual({ done: expect.stringMatching(/^Made 127\.0\.1\.2:9001 a replica of 127\.0\.1\.1:9000, in sync after 7 ms\./) });
   });
 
   it("a lab with no spare node: lab_up starts them in a lab of their own, then replication_attach by address", () => {

@@ -141,5 +141,17 @@ describe("sentinel ops on an active-passive lab", () => {
 
     expect(await sentinelMasters(sentinels)).toEqual([a, a, a]);
     expect((await ok("sentinel_check", { lab: "sent-bad" })).ok).toBe(true);
+
+    // Monitoring a watched name again changes only what is given: down-after 1000 and failover-timeout 10000 stay.
+    const again = await ok("sentinel_monitor", { lab: "sent-bad", quorum: 3 });
+    expect(again).toMatchObject({ quorum: 3, sentinels: [{ action: "update" }, { action: "update" }, { action: "update" }] });
+    expect(again.configLines).toEqual(expect.arrayContaining(["sentinel down-after-milliseconds mymaster 1000", "sentinel failover-timeout mymaster 10000"]));
+    const pool = new NodePool();
+    try {
+      const view = await readSentinelView(sentinels, { pool, name: "mymaster", discover: false });
+      expect(view.sentinels.map((s) => [s.masters.mymaster.master.quorum, s.masters.mymaster.master.downAfterMs, s.masters.mymaster.master.failoverTimeoutMs])).toEqual([[3, 1000, 10_000], [3, 1000, 10_000], [3, 1000, 10_000]]);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { formatAddress } from "../redis/address.js";
 import type { ReplicationNode, ReplicationView } from "../topology/replication-view.js";
 import { nodeAt } from "../topology/replication-view.js";
 import type { Finding } from "./finding.js";
+import { callRef, toolRef } from "../registry/words.js";
 
 export interface ReplicationCheckOptions {
   /** @default 1 MiB */
@@ -78,7 +79,7 @@ export function checkTopology(view: ReplicationView): Finding[] {
     const master = nodeAt(view, n.replication.masterHost, n.replication.masterPort);
     if (!master) {
       if (view.unreachable.some((u) => u.address === masterAddress(n))) continue;
-      out.push({ severity: "error", code: "replica_unknown_master", message: `Replica ${n.address} replicates from ${masterAddress(n)}, which was not read.`, next: "Include that master in the read, or repoint the replica (replication_attach) to the master it should follow.", node: n.address });
+      out.push({ severity: "error", code: "replica_unknown_master", message: `Replica ${n.address} replicates from ${masterAddress(n)}, which was not read.`, next: `Include that master in the read, or repoint the replica (${toolRef("replication_attach")}) to the master it should follow.`, node: n.address });
       continue;
     }
     if (master.replication.role !== "replica") continue;
@@ -90,7 +91,7 @@ export function checkTopology(view: ReplicationView): Finding[] {
       up = nodeAt(view, up.replication.masterHost, up.replication.masterPort);
     }
     if (up && seen.has(up.runId)) {
-      out.push({ severity: "error", code: "replication_loop", message: `Replica ${n.address} is in a replication loop (its masters lead back to it): no node accepts writes.`, next: "Promote one node of the loop (REPLICAOF NO ONE, or replication_promote) and point the others at it.", node: n.address });
+      out.push({ severity: "error", code: "replication_loop", message: `Replica ${n.address} is in a replication loop (its masters lead back to it): no node accepts writes.`, next: `Promote one node of the loop (REPLICAOF NO ONE, or ${toolRef("replication_promote")}) and point the others at it.`, node: n.address });
     } else {
       out.push({ severity: "warning", code: "replication_chain", message: `Replica ${n.address} replicates from ${master.address}, itself a replica: each hop adds lag.`, next: `Point ${n.address} at the top master directly unless the chain is deliberate (to offload a busy master).`, node: n.address });
     }
@@ -105,7 +106,7 @@ export function checkMasters(view: ReplicationView, o: ReplicationCheckOptions =
     if (n.replication.role !== "master") continue;
     const replicas = n.replication.connectedReplicas.filter((l) => l.state === "online");
     if (o.replicasPerMaster !== undefined && replicas.length < o.replicasPerMaster) {
-      out.push({ severity: "error", code: "replicas_missing", message: `Master ${n.address} has ${replicas.length} of ${o.replicasPerMaster} wanted online replicas.`, next: `Attach replicas with replication_attach --master ${n.address}.`, node: n.address });
+      out.push({ severity: "error", code: "replicas_missing", message: `Master ${n.address} has ${replicas.length} of ${o.replicasPerMaster} wanted online replicas.`, next: `Attach replicas with ${callRef("replication_attach", { master: n.address })}.`, node: n.address });
     } else if (replicas.length === 0) {
       out.push({ severity: "warning", code: "master_without_replica", message: `Master ${n.address} has no online replica: losing it loses its data and its service.`, next: `Attach a replica with replication_attach --master ${n.address}.`, node: n.address });
     }

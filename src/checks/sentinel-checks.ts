@@ -7,6 +7,7 @@ import { formatAddress } from "../redis/address.js";
 import type { SentinelView } from "../topology/sentinel-view.js";
 import { masterAddresses } from "../topology/sentinel-view.js";
 import type { Finding } from "./finding.js";
+import { toolRef } from "../registry/words.js";
 
 export const majorityOf = (n: number): number => Math.floor(n / 2) + 1;
 
@@ -21,7 +22,7 @@ function agreement(view: SentinelView, name: string): Finding[] {
   const addrs = masterAddresses(view, name);
   const missing = [...addrs].filter(([, a]) => a === undefined).map(([s]) => s);
   for (const s of missing) {
-    out.push({ severity: "error", code: "sentinel_not_monitoring", message: `Sentinel ${s} does not monitor ${name}.`, next: `Add it with sentinel_monitor (SENTINEL MONITOR ${name} ...) on ${s}.`, node: s });
+    out.push({ severity: "error", code: "sentinel_not_monitoring", message: `Sentinel ${s} does not monitor ${name}.`, next: `Add it with ${toolRef("sentinel_monitor")} (SENTINEL MONITOR ${name} ...) on ${s}.`, node: s });
   }
   const claims = new Map<string, string[]>();
   for (const [s, a] of addrs) if (a) claims.set(a, [...(claims.get(a) ?? []), s]);
@@ -108,7 +109,7 @@ function priorities(view: SentinelView, name: string): Finding[] {
   const replicas = s.masters[name].replicas;
   // Judged only on replicas the sentinel has fully seen (linked to the master): a replica it just met reports no priority yet.
   const usable = replicas.filter((r) => !r.flags.includes("s_down") && !r.flags.includes("disconnected") && (r.masterLinkStatus === undefined || r.masterLinkStatus === "ok"));
-  if (replicas.length === 0) return [{ severity: "error", code: "sentinel_no_replicas", message: `Sentinel ${s.address} knows no replica of ${name}: a failover has nothing to promote.`, next: "Attach a replica (replication_attach); sentinels discover it from the master's INFO within 10 s." }];
+  if (replicas.length === 0) return [{ severity: "error", code: "sentinel_no_replicas", message: `Sentinel ${s.address} knows no replica of ${name}: a failover has nothing to promote.`, next: `Attach a replica (${toolRef("replication_attach")}); sentinels discover it from the master's INFO within 10 s.` }];
   const out: Finding[] = [];
   if (usable.length > 0 && usable.every((r) => r.replicaPriority === 0)) {
     out.push({ severity: "error", code: "replica_priority_all_zero", message: `Every usable replica of ${name} has replica-priority 0: Sentinel will never promote any of them.`, next: "Give at least one replica a non-zero replica-priority (CONFIG SET replica-priority 100)." });

@@ -5,6 +5,7 @@ import { defineTool } from "../../src/registry/tool.js";
 import { replicationRows } from "../../src/topology/replication-rows.js";
 import { readReplicationView } from "../../src/topology/replication-view.js";
 import { replicationNodeSchema, replicationTable } from "./replication-check.js";
+import { toolRef } from "../../src/registry/words.js";
 
 export const replicationInfo = defineTool({
   name: "replication_info",
@@ -22,7 +23,7 @@ export const replicationInfo = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   summarize: (o) => {
     const masters = o.nodes.filter((n) => n.role === "master").length;
-    const cluster = o.nodes.some((n) => n.clusterEnabled) ? " (Redis Cluster nodes: see cluster_info)" : "";
+    const cluster = o.nodes.some((n) => n.clusterEnabled) ? ` (Redis Cluster nodes: see ${toolRef("cluster_info")})` : "";
     const gone = o.unreachable.map((u) => `\n  not answering: ${u.address}: ${u.error}`).join("");
     return `${o.nodes.length} node${o.nodes.length === 1 ? "" : "s"}: ${masters} master${masters === 1 ? "" : "s"}, ${o.nodes.length - masters} replica${o.nodes.length - masters === 1 ? "" : "s"}${cluster}.${gone}`;
   },

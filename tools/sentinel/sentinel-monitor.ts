@@ -19,10 +19,10 @@ export const sentinelMonitor = defineTool({
     ...targetFields,
     master: z.string().optional().describe("The master to watch, HOST:PORT; default in a lab: the master its template built, else its first node."),
     name: z.string().default("mymaster").describe("The name clients ask the sentinels for."),
-    quorum: z.number().int().min(1).optional().describe("Sentinels that must agree the master is down (default: a majority)."),
-    downAfterMs: z.number().int().min(100).optional().describe("down-after-milliseconds (default 5000)."),
-    failoverTimeoutMs: z.number().int().min(1000).optional().describe("failover-timeout (default 60000)."),
-    parallelSyncs: z.number().int().min(1).optional().describe("parallel-syncs (default 1)."),
+    quorum: z.number().int().min(1).optional().describe("Sentinels that must agree the master is down (default: what the sentinels already use for this name, else a majority)."),
+    downAfterMs: z.number().int().min(100).optional().describe("down-after-milliseconds (default: the sentinels' current value for this name, else 5000)."),
+    failoverTimeoutMs: z.number().int().min(1000).optional().describe("failover-timeout (default: the current value, else 60000)."),
+    parallelSyncs: z.number().int().min(1).optional().describe("parallel-syncs (default: the current value, else 1)."),
     ...dryRunField,
   }),
   output: z.object({
@@ -48,9 +48,8 @@ export const sentinelMonitor = defineTool({
     if (!wanted) throw new ValidationError("Name the master to monitor (master: HOST:PORT).", "Pass master, or a lab whose master it is.");
     // The caller (or the lab state) names the master: its own owner's credentials, never the sentinels'.
     const master = (await t.access.name(formatAddress(parseAddress(wanted)))).address;
-    const quorum = input.quorum ?? Math.floor(sentinels.length / 2) + 1;
     const r = await monitorMaster(
-      { sentinels, master, name: input.name, quorum, downAfterMs: input.downAfterMs, failoverTimeoutMs: input.failoverTimeoutMs, parallelSyncs: input.parallelSyncs, access: t.access, zones: t.zones, dryRun: input.dryRun },
+      { sentinels, master, name: input.name, quorum: input.quorum, downAfterMs: input.downAfterMs, failoverTimeoutMs: input.failoverTimeoutMs, parallelSyncs: input.parallelSyncs, access: t.access, zones: t.zones, dryRun: input.dryRun },
       ctx,
     );
     return {

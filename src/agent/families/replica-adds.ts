@@ -21,6 +21,9 @@ export interface ReplicaAddAsk {
 interface LabUpOut { name: string; dryRun: boolean; nodes: { address: string }[] }
 interface AttachOut { applied: boolean; master: string; replicas: { address: string }[]; syncMs?: number }
 
+/** "X a replica", "X, Y replicas". */
+const asReplicas = (names: string, n: number) => (n === 1 ? `${names} a replica` : `${names} replicas`);
+
 const at = (p: HaPlace) => (p.lab ? `lab ${p.lab}` : p.where.target ? `target ${p.where.target}` : p.where.nodes!.join(" "));
 
 /** The master the replicas join: the one named, else the only master with replicas, else the only master. */
@@ -46,7 +49,7 @@ export function planReplicaAdds(ask: ReplicaAddAsk, place: HaPlace, history: rea
   const attach = history.find((h) => h.call.tool === "replication_attach");
   if (attach) return { done: doneText(attach, history, env) };
   const view = replicationRows(history);
-  if (!view) return { call: { tool: INFO_TOOL, args: ask.master && !place.lab ? { nodes: [ask.master] } : placeArgs(place) }, text: `Plan: read the replication at ${at(place)} with ${INFO_TOOL}, make ${ask.newReplicas?.join(", ") ?? plural(ask.count, "node")} replica${(ask.newReplicas?.length ?? ask.count) > 1 ? "s" : ""} of ${ask.master ?? "its master"} with replication_attach, then replication_check.` };
+  if (!view) return { call: { tool: INFO_TOOL, args: ask.master && !place.lab ? { nodes: [ask.master] } : placeArgs(place) }, text: `Plan: read the replication at ${at(place)} with ${INFO_TOOL}, make ${asReplicas(ask.newReplicas?.join(", ") ?? plural(ask.count, "node"), ask.newReplicas?.length ?? ask.count)} of ${ask.master ?? "its master"} with replication_attach, then replication_check.` };
   const master = chooseMaster(ask, view.nodes, place);
   if (!("address" in master)) return master;
 
@@ -77,8 +80,8 @@ function doneText(attach: CallOutcome, history: readonly CallOutcome[], env: Pla
   const names = (out?.replicas.map((r) => r.address) ?? (attach.call.args.replicas as string[])).join(", ");
   const up = lastOutput<LabUpOut>(history, "lab_up");
   const where = up && !up.dryRun ? ` (new nodes in lab ${up.name}; remove them with lab_down ${up.name})` : "";
-  if (!out?.applied || env.dryRun) return `Would make ${names} replicas of ${attach.call.args.master}${where}; their own data would be replaced by the master's.`;
-  return `Made ${names} replica${out.replicas.length > 1 ? "s" : ""} of ${out.master}, in sync after ${out.syncMs} ms${where}. Reads from replicas are stale by the replication lag.`;
+  if (!out?.applied || env.dryRun) return `Would make ${asReplicas(names, out?.replicas.length ?? (attach.call.args.replicas as string[]).length)} of ${attach.call.args.master}${where}; their own data would be replaced by the master's.`;
+  return `Made ${asReplicas(names, out.replicas.length)} of ${out.master}, in sync after ${out.syncMs} ms${where}. Reads from replicas are stale by the replication lag.`;
 }
 
 /** replication_check on the master and the replicas it lists. */

@@ -13,6 +13,7 @@ import { readReplicationNode, readReplicationView, type ReplicationNode, type Re
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { follows, planAttach, type AttachPlan } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface AttachRequest {
   master: string;
@@ -75,7 +76,7 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
         // The master is read first: a replica read after it that has reached its offset has caught up.
         return rs.every((r) => inSync(m, r, m.replication.offset)) ? true : undefined;
       },
-      { what: `replicas of ${master.address} in sync`, timeoutMs, signal: ctx.signal, cancelled: "Cancelled while the replicas synced; REPLICAOF was already sent, so they keep syncing. Check with replication_check." },
+      { what: `replicas of ${master.address} in sync`, timeoutMs, signal: ctx.signal, cancelled: `Cancelled while the replicas synced; REPLICAOF was already sent, so they keep syncing. Check with ${toolRef("replication_check")}.` },
     );
     const syncMs = Date.now() - t0;
     ctx.progress({ step: "sync", message: `${replicas.length} replica(s) in sync with ${master.address}`, elapsedMs: syncMs });

@@ -7,6 +7,7 @@
 import { ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import type { ReplicationNode } from "../../topology/replication-view.js";
+import { argRef, toolRef } from "../../registry/words.js";
 
 export interface PlanStep {
   kind: "replicaof" | "replicaof-no-one" | "already" | "failover" | "sentinel-remove" | "sentinel-monitor" | "wait-sync";
@@ -54,18 +55,18 @@ function mastersAbove(start: ReplicationNode, nodes: ReplicationNode[]): Replica
 
 export function planAttach(master: ReplicationNode, replicas: ReplicationNode[], known: ReplicationNode[] = []): AttachPlan {
   const all = [master, ...replicas, ...known];
-  if (master.clusterEnabled) throw new ValidationError(`${master.address} runs with cluster-enabled yes: replicas of cluster nodes are set with CLUSTER REPLICATE.`, "Use cluster_add_node with a master id, or a non-cluster node.");
+  if (master.clusterEnabled) throw new ValidationError(`${master.address} runs with cluster-enabled yes: replicas of cluster nodes are set with CLUSTER REPLICATE.`, `Use ${toolRef("cluster_add_node")} with ${argRef("masterId", undefined, "cluster_add_node")}, or a non-cluster node.`);
   const seen = new Set<string>();
   for (const r of replicas) {
     if (sameNode(r, master)) throw new ValidationError(`${r.address} cannot be a replica of itself (it is the master ${master.address}).`, "Name a different node as the replica.");
     if (seen.has(r.runId)) throw new ValidationError(`${r.address} is listed twice (the same server).`, "List each replica once.");
     seen.add(r.runId);
-    if (r.clusterEnabled) throw new ValidationError(`${r.address} runs with cluster-enabled yes: REPLICAOF is refused on cluster nodes.`, "Use CLUSTER REPLICATE (cluster_add_node) for cluster nodes.");
+    if (r.clusterEnabled) throw new ValidationError(`${r.address} runs with cluster-enabled yes: REPLICAOF is refused on cluster nodes.`, `Use CLUSTER REPLICATE (${toolRef("cluster_add_node")}) for cluster nodes.`);
   }
   if (master.replication.role === "replica") {
     const above = mastersAbove(master, all);
     const loopVia = replicas.find((r) => above.some((a) => sameNode(a, r)));
-    if (loopVia) throw new ValidationError(`Making ${loopVia.address} a replica of ${master.address} would create a replication loop: ${master.address} already replicates (through ${above.map((a) => a.address).join(" -> ")}) from ${loopVia.address}.`, `Promote one of them first (replication_promote), or attach both to one master.`);
+    if (loopVia) throw new ValidationError(`Making ${loopVia.address} a replica of ${master.address} would create a replication loop: ${master.address} already replicates (through ${above.map((a) => a.address).join(" -> ")}) from ${loopVia.address}.`, `Promote one of them first (${toolRef("replication_promote")}), or attach both to one master.`);
     throw new ValidationError(`${master.address} is itself a replica of ${masterOf(master)}: its replicas would form a chain.`, `Attach the replicas to ${masterOf(master)} instead.`);
   }
   const steps: PlanStep[] = [];

@@ -17,6 +17,7 @@ import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
 import { follows, masterOf, type PlanStep } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface PromoteRequest {
   /** The replica to promote (or detach). */
@@ -54,7 +55,7 @@ export function planPromote(mode: "detach" | "promote", replica: ReplicationNode
   const old = masterOf(replica);
   const warnings: string[] = [];
   if (mode === "promote" && oldMaster && oldMaster.replication.role === "master") {
-    throw new ValidationError(`The master ${oldMaster.address} of ${replica.address} is up and answering as a master: promoting now would leave two masters.`, `Use replication_switchover (planned, loses nothing), or replication_detach to split ${replica.address} off on purpose.`);
+    throw new ValidationError(`The master ${oldMaster.address} of ${replica.address} is up and answering as a master: promoting now would leave two masters.`, `Use ${toolRef("replication_switchover")} (planned, loses nothing), or ${toolRef("replication_detach")} to split ${replica.address} off on purpose.`);
   }
   if (replica.replication.masterLinkStatus === "up" && mode === "detach") warnings.push(`${replica.address} stops receiving ${old}'s writes from now on; clients writing to ${old} do not see it.`);
   if (mode === "promote") warnings.push(`Writes ${old} acknowledged but had not sent to ${replica.address} are lost (replication is asynchronous).`);
@@ -102,7 +103,7 @@ export async function promote(req: PromoteRequest, ctx: OpContext): Promise<Prom
     }
     const view = await readReplicationView([replica.address, ...plan.repoint], { pool, zones: req.zones, discover: false });
     const findings = checkReplication(view).filter((f) => f.code !== "master_without_replica" || req.mode === "promote");
-    if (view.nodes.find((n) => n.runId === replica.runId)?.replication.role !== "master") findings.push({ severity: "error", code: "promote_not_applied", message: `${replica.address} is not a master after REPLICAOF NO ONE.`, next: "Check whether Sentinel repointed it; promote through sentinel_failover where sentinels watch it.", node: replica.address });
+    if (view.nodes.find((n) => n.runId === replica.runId)?.replication.role !== "master") findings.push({ severity: "error", code: "promote_not_applied", message: `${replica.address} is not a master after REPLICAOF NO ONE.`, next: `Check whether Sentinel repointed it; promote through ${toolRef("sentinel_failover")} where sentinels watch it.`, node: replica.address });
     if (hasErrors(findings)) throw new VerificationFailedError(`${replica.address} was promoted but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
     return { applied: true, plan, writableMs, findings };
   } finally {

@@ -24,6 +24,7 @@ import { remonitor, sentinelSettings, waitSentinelsAgree, type SentinelWatch } f
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
 import { follows, type PlanStep } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface SwitchoverRequest {
   /** The current master. */
@@ -74,9 +75,9 @@ export function pickReplica(master: ReplicationNode, replicas: ReplicationNode[]
 export function planSwitchover(master: ReplicationNode, target: ReplicationNode, others: ReplicationNode[], sentinels: string[]): SwitchoverPlan {
   if (master.replication.role !== "master") throw new ValidationError(`${master.address} is not a master (it replicates from ${master.replication.masterHost}:${master.replication.masterPort}).`, "Name the current master.");
   if (target.runId === master.runId) throw new ValidationError(`${target.address} is already the master.`, "Name one of its replicas.");
-  if (!follows(target, master)) throw new ValidationError(`${target.address} is not a replica of ${master.address}.`, `Attach it first (replication_attach), or name one of ${master.address}'s replicas.`);
-  if (target.replication.masterLinkStatus !== "up") throw new ValidationError(`${target.address}'s link to ${master.address} is down: it cannot catch up, so a switchover would lose writes.`, "Fix the link first (replication_check).");
-  if (!versionAtLeast(master.redisVersion, 6, 2)) throw new ValidationError(`${master.address} runs Redis ${master.redisVersion}; a switchover needs CLIENT PAUSE WRITE (6.2+).`, "Upgrade, or use sentinel_failover where sentinels watch it.");
+  if (!follows(target, master)) throw new ValidationError(`${target.address} is not a replica of ${master.address}.`, `Attach it first (${toolRef("replication_attach")}), or name one of ${master.address}'s replicas.`);
+  if (target.replication.masterLinkStatus !== "up") throw new ValidationError(`${target.address}'s link to ${master.address} is down: it cannot catch up, so a switchover would lose writes.`, `Fix the link first (${toolRef("replication_check")}).`);
+  if (!versionAtLeast(master.redisVersion, 6, 2)) throw new ValidationError(`${master.address} runs Redis ${master.redisVersion}; a switchover needs CLIENT PAUSE WRITE (6.2+).`, `Upgrade, or use ${toolRef("sentinel_failover")} where sentinels watch it.`);
   const { host, port } = parseAddress(target.address);
   const steps: PlanStep[] = [
     ...sentinels.map((s) => ({ kind: "sentinel-remove" as const, node: s, description: `SENTINEL REMOVE on ${s} (so it does not undo the switch)` })),
@@ -101,7 +102,7 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
       target = replicas.find((r) => r.address === to || `${r.ip}:${parseAddress(r.address).port}` === to) ?? (await readReplicationNode(pool, to));
     } else {
       target = pickReplica(master, replicas);
-      if (!target) throw new ValidationError(`${master.address} has no online replica with a non-zero replica-priority to switch over to.`, "Attach a replica first (replication_attach).");
+      if (!target) throw new ValidationError(`${master.address} has no online replica with a non-zero replica-priority to switch over to.`, `Attach a replica first (${toolRef("replication_attach")}).`);
     }
     const others = replicas.filter((r) => r.runId !== target!.runId);
     const watch = req.sentinels;

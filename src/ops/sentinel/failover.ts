@@ -17,6 +17,7 @@ import { follows } from "../replication/plan.js";
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { sentinelSettings, waitSentinelsAgree } from "./remonitor.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface SentinelFailoverRequest {
   sentinels: string[];
@@ -52,7 +53,7 @@ export async function sentinelFailover(req: SentinelFailoverRequest, ctx: OpCont
     const first = before.sentinels[0].masters[req.name];
     const oldMaster = formatAddress({ host: first.master.host, port: first.master.port });
     const disagree = checkSentinels(before, req.name).find((f) => f.code === "sentinel_disagree");
-    if (disagree) throw new PilotError("sentinels_disagree", disagree.message, "Wait for the sentinels to agree (sentinel_check), then retry.");
+    if (disagree) throw new PilotError("sentinels_disagree", disagree.message, `Wait for the sentinels to agree (${toolRef("sentinel_check")}), then retry.`);
     const replicas = first.replicas.map((r) => formatAddress({ host: r.host, port: r.port }));
     const via = sentinels[0];
     const base = { name: req.name, oldMaster, via, replicas };

@@ -6,7 +6,7 @@
  * cannot be reached changes nothing.
  */
 import { ValidationError, VerificationFailedError } from "../../errors.js";
-import { checkSentinels } from "../../checks/sentinel-checks.js";
+import { checkSentinels, majorityOf } from "../../checks/sentinel-checks.js";
 import { hasErrors, type Finding } from "../../checks/finding.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { NodePool } from "../../redis/connection.js";
@@ -16,9 +16,12 @@ import { readSentinelNode, readSentinelView, type SentinelView } from "../../top
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { MONITOR_DEFAULTS, planMonitor, setArgs, type MonitorPlan, type MonitorSettings } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
-export interface MonitorRequest extends Omit<MonitorSettings, "downAfterMs" | "failoverTimeoutMs" | "parallelSyncs" | "auth"> {
+export interface MonitorRequest extends Omit<MonitorSettings, "quorum" | "downAfterMs" | "failoverTimeoutMs" | "parallelSyncs" | "auth"> {
   sentinels: string[];
+  /** Left out: what a sentinel already monitoring the name uses, else a majority of the sentinels. */
+  quorum?: number;
   downAfterMs?: number;
   failoverTimeoutMs?: number;
   parallelSyncs?: number;
@@ -62,13 +65,15 @@ export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promis
     }
     // Every sentinel gets the master's credentials as auth-pass: refused here (dry run too) when a sentinel has another owner.
     const auth = sentinelAddresses.map((s) => req.access.forward(master.address, s, "as the sentinels' auth-pass"))[0] ?? req.access.connection(master.address);
+    // Re-running monitor on a name already watched changes only what it is given: the rest stays as the sentinels have it.
+    const current = sentinels.map((s) => s.masters[req.name]?.master).find((m) => m !== undefined);
     const settings: MonitorSettings = {
       name: req.name,
       master: master.address,
-      quorum: req.quorum,
-      downAfterMs: req.downAfterMs ?? MONITOR_DEFAULTS.downAfterMs,
-      failoverTimeoutMs: req.failoverTimeoutMs ?? MONITOR_DEFAULTS.failoverTimeoutMs,
-      parallelSyncs: req.parallelSyncs ?? MONITOR_DEFAULTS.parallelSyncs,
+      quorum: req.quorum ?? current?.quorum ?? majorityOf(sentinels.length),
+      downAfterMs: req.downAfterMs ?? current?.downAfterMs ?? MONITOR_DEFAULTS.downAfterMs,
+      failoverTimeoutMs: req.failoverTimeoutMs ?? current?.failoverTimeoutMs ?? MONITOR_DEFAULTS.failoverTimeoutMs,
+      parallelSyncs: req.parallelSyncs ?? current?.parallelSyncs ?? MONITOR_DEFAULTS.parallelSyncs,
       ...(auth.password !== undefined ? { auth: { ...(auth.username ? { username: auth.username } : {}) } } : {}),
     };
     const plan = planMonitor(settings, sentinels);
@@ -89,7 +94,7 @@ export async function monitorMaster(req: MonitorRequest, ctx: OpContext): Promis
       timeoutMs: req.timeoutMs ?? 20_000,
       intervalMs: 100,
       signal: ctx.signal,
-      cancelled: "Cancelled while the sentinels discovered each other; they monitor the master already. Check with sentinel_check.",
+      cancelled: `Cancelled while the sentinels discovered each other; they monitor the master already. Check with ${toolRef("sentinel_check")}.`,
     });
     const convergedMs = Date.now() - t0;
     ctx.progress({ step: "verify", message: `${plan.sentinels.length} sentinels agree on ${settings.name}, CKQUORUM OK`, elapsedMs: convergedMs });

@@ -4,10 +4,11 @@
  * Refuses what can never work: a quorum above the number of sentinels, a name with
  * spaces, a sentinel already following another master under that name.
  */
-import { ValidationError } from "../../errors.js";
+import { quoted, ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { majorityOf } from "../../checks/sentinel-checks.js";
 import type { SentinelNode } from "../../topology/sentinel-view.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface MonitorSettings {
   name: string;
@@ -50,7 +51,7 @@ export function sentinelConfLines(s: MonitorSettings): string[] {
 
 export function planMonitor(settings: MonitorSettings, sentinels: SentinelNode[]): MonitorPlan {
   const n = sentinels.length;
-  if (!NAME.test(settings.name)) throw new ValidationError(`'${settings.name}' is not a usable master name: use 1-64 of letters, digits, '.', '_' and '-'.`, "Pick a name like 'mymaster'.");
+  if (!NAME.test(settings.name)) throw new ValidationError(`${quoted(settings.name)} is not a usable master name: use 1-64 of letters, digits, '.', '_' and '-'.`, "Pick a name like 'mymaster'.");
   if (!Number.isInteger(settings.quorum) || settings.quorum < 1) throw new ValidationError(`Quorum must be a whole number of at least 1, got ${settings.quorum}.`, `Use ${majorityOf(n)} (a majority of ${n}).`);
   if (settings.quorum > n) {
     throw new ValidationError(`A quorum of ${settings.quorum} can never be reached with ${n} sentinel${n === 1 ? "" : "s"}: the master would never be judged down.`, `Use a quorum of at most ${n}; ${majorityOf(n)} (a majority) is the usual choice.`);
@@ -69,7 +70,7 @@ export function planMonitor(settings: MonitorSettings, sentinels: SentinelNode[]
     if (!known) return { address: s.address, action: "monitor" };
     const at = formatAddress({ host: known.master.host, port: known.master.port });
     if (at !== master) {
-      throw new ValidationError(`Sentinel ${s.address} already monitors '${settings.name}' at ${at}, not ${master}.`, `Use another name, or fail over with sentinel_failover; to start over, SENTINEL REMOVE ${settings.name} on it first.`);
+      throw new ValidationError(`Sentinel ${s.address} already monitors ${quoted(settings.name)} at ${at}, not ${master}.`, `Use another name, or fail over with ${toolRef("sentinel_failover")}; to start over, SENTINEL REMOVE ${settings.name} on it first.`);
     }
     return { address: s.address, action: "update" };
   });

@@ -3,7 +3,7 @@
  * monitor a name with (refusing a name none of them knows), monitor it again at a new
  * address with the same settings, and wait until every sentinel agrees.
  */
-import { ValidationError } from "../../errors.js";
+import { quoted, ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { NodePool } from "../../redis/connection.js";
 import type { NodeAccess } from "../../redis/node-access.js";
@@ -13,6 +13,7 @@ import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { converged } from "./monitor.js";
 import { setArgs, type MonitorSettings } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface SentinelWatch {
   addresses: string[];
@@ -21,7 +22,7 @@ export interface SentinelWatch {
 
 export class UnknownMasterNameError extends ValidationError {
   constructor(name: string, known: string[]) {
-    super(`No sentinel monitors a master named '${name}'${known.length ? ` (they monitor: ${known.join(", ")})` : " (they monitor none)"}.`, "Use one of the names the sentinels know (sentinel_check lists them), or sentinel_monitor to add it.");
+    super(`No sentinel monitors a master named ${quoted(name)}${known.length ? ` (they monitor: ${known.join(", ")})` : " (they monitor none)"}.`, `Use one of the names the sentinels know (${toolRef("sentinel_check")} lists them), or ${toolRef("sentinel_monitor")} to add it.`);
   }
 }
 
@@ -66,7 +67,7 @@ export async function sentinelSettings(pool: NodePool, sentinels: string[], name
   if (expectedMaster) {
     for (const { s, m } of entries) {
       const at = formatAddress({ host: m.host, port: m.port });
-      if (at !== formatAddress(parseAddress(expectedMaster))) throw new ValidationError(`Sentinel ${s} says the master of '${name}' is ${at}, not ${expectedMaster}.`, "Name the master the sentinels agree on (sentinel_check), or wait for a failover in progress to finish.");
+      if (at !== formatAddress(parseAddress(expectedMaster))) throw new ValidationError(`Sentinel ${s} says the master of ${quoted(name)} is ${at}, not ${expectedMaster}.`, `Name the master the sentinels agree on (${toolRef("sentinel_check")}), or wait for a failover in progress to finish.`);
     }
   }
   const m = entries[0].m;
