@@ -25,9 +25,10 @@ async function drill(tool: unknown, args: Record<string, unknown>): Promise<Dril
 
 describe("migration drills", () => {
   it("reshard + rebalance under load: no acknowledged write lost, no client error", async () => {
-    const svg = join(home, "reshard.svg");
-    const history = join(home, "reshard.json");
-    const out = await drill(drillReshard, { runs: 1, slots: 2048, warmupMs: 200, settleMs: 300, writers: 2, svg, history });
+    // Outside the CLI, files a call names are kept under REDIS_PILOT_HOME/files.
+    const out = await drill(drillReshard, { runs: 1, slots: 2048, warmupMs: 200, settleMs: 300, writers: 2, svg: "reshard.svg", history: "reshard.json" });
+    const svg = join(home, "files", "reshard.svg");
+    const history = join(home, "files", "reshard.json");
     const run = out.scenarios[0].runs[0];
     expect(run.actionError).toBeUndefined();
     expect(run.acknowledged).toBeGreaterThan(0);

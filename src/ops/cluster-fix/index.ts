@@ -80,7 +80,8 @@ export async function fixCluster(req: FixRequest, ctx: OpContext): Promise<FixRe
     const tv = Date.now();
     const deadline = tv + (req.verifyTimeoutMs ?? 15_000);
     let after = await readClusterView(req.addresses, { pool, zones: req.zones });
-    while (stabilityFindings(after).some((f) => SLOT_CODES.has(f.code)) && Date.now() < deadline) {
+    // cluster_state lags the slot map (nodes re-judge each other after the settings change): wait for both, bounded.
+    while (stabilityFindings(after).some((f) => SLOT_CODES.has(f.code) || f.code === "cluster_state_fail") && Date.now() < deadline) {
       await sleep(50);
       after = await readClusterView(req.addresses, { pool, zones: req.zones });
     }
