@@ -65,7 +65,7 @@ export class AuthError extends PilotError {
 
 export class NotClusterEnabledError extends PilotError {
   constructor(readonly address: string) {
-    super("not_cluster_enabled", `${address} is not running with cluster-enabled yes.`, `Restart ${address} with 'cluster-enabled yes' in its config, or leave it out.`);
+    super("not_cluster_enabled", `${address} is not running with cluster-enabled yes.`, `A plain master or replica is read with ${toolRef("replication_check")} (${toolRef("sentinel_check")} for the sentinels that watch it); for a cluster, restart ${address} with 'cluster-enabled yes' in its config, or leave it out.`);
   }
 }
 

@@ -39,8 +39,9 @@ const rows: [string, object][] = [
   ["is the cluster in lab demo healthy?", { family: "check_cluster", where: { lab: "demo" } }],
   ["is lab shop down?", { family: "check_cluster", where: { lab: "shop" } }],
   ["what's wrong with the cluster on target staging?", { family: "check_cluster", where: { target: "staging" } }],
-  ["how many replicas does lab demo have?", { family: "cluster_info", where: { lab: "demo" } }],
-  ["which node is the master in lab demo", { family: "cluster_info", where: { lab: "demo" } }],
+  // Without the lab's facts the words cannot tell a cluster: replication_status reads first (a lab read as a cluster goes to cluster_info).
+  ["how many replicas does lab demo have?", { family: "replication_status", where: { lab: "demo" }, look: "show" }],
+  ["which node is the master in lab demo", { family: "replication_status", where: { lab: "demo" }, look: "show" }],
   ["which node is master for slot 0 in lab demo?", { family: "cluster_info", where: { lab: "demo" }, slot: 0 }],
   ["does lab demo have 3 masters?", { family: "cluster_info", where: { lab: "demo" }, expected: { masters: 3 } }],
   ["can you tell me how many nodes the prod target has", { family: "cluster_info", where: { target: "prod" } }],

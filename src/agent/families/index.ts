@@ -11,6 +11,7 @@ import type { AnyFamily, Family } from "./family.js";
 import { labDown } from "./lab-down.js";
 import { labList } from "./lab-list.js";
 import { sentinel } from "./sentinel.js";
+import { replicationStatus } from "./replication-status.js";
 import { multiDc } from "./multi-dc.js";
 import { createCluster } from "./create-cluster.js";
 import { failover } from "./failover.js";
@@ -31,6 +32,8 @@ const LIST = [
   labList,
   // Before sentinel and createCluster: "multi-datacenter ... sentinel/cluster" is a layout request.
   multiDc,
+  // Before sentinel: "check the sentinels" is a look, not a setup.
+  replicationStatus,
   sentinel,
   createCluster,
   failover,
