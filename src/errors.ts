@@ -168,6 +168,22 @@ export class TimeoutError extends PilotError {
   }
 }
 
+/**
+ * A node too busy to answer a read an op needs before changing anything (a long command,
+ * a fork, swapping, a paused process): the op was retried with backoff, then stopped.
+ * `timeoutArg` says whether `tool` takes timeoutMs (then raising it is the other way out).
+ */
+export class NodeBusyError extends PilotError {
+  constructor(readonly address: string, what: string, why: string, attempts: number, o: { tool: string; timeoutArg?: boolean }) {
+    super(
+      "node_busy",
+      `${address} did not answer ${what} (${why}, ${attempts} tries), so nothing was changed.`,
+      `Find what keeps ${address} busy (SLOWLOG GET, INFO persistence, a paused or swapping process), then ${againRef(o.tool)}` +
+        (o.timeoutArg ? `; if it is only slow, raise ${argRef("timeoutMs", undefined, o.tool)}.` : " once it answers."),
+    );
+  }
+}
+
 export class CancelledError extends PilotError {
   constructor(message = "The operation was cancelled.", next = `Check the servers with ${toolRef("cluster_check")} before retrying.`) {
     super("cancelled", message, next);

@@ -18,6 +18,7 @@ export const clusterFix = defineTool({
     ...targetFields,
     kinds: z.array(z.string()).optional().describe(`Only these repair kinds: ${fixKinds.map((k) => k.name).join(", ")} (default: all).`),
     replace: z.boolean().optional().describe("When a key exists on two masters with different values, keep the one that moves (default: stop and report)."),
+    timeoutMs: z.number().int().min(100).max(600_000).optional().describe("Per node: connect and command timeout in ms (default: the target's, else 2000 to connect and 5000 per command). A node that does not answer the slot scan in time is asked twice more, with backoff."),
     ...dryRunField,
     ...confirmField,
   }),
@@ -39,11 +40,11 @@ export const clusterFix = defineTool({
       : `Dry run: ${o.fixes.length} fix(es) planned, nothing changed.`;
     return [head, ...lines].join("\n");
   },
-  cli: { args: ["nodes"], exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
+  cli: { args: ["nodes"], flags: { timeoutMs: "timeout" }, exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
   async handler(input, ctx) {
     const t = await ctx.targets.resolve(input, { mutate: true });
     const r = await fixCluster(
-      { addresses: t.addresses, access: t.access, zones: t.zones, journalDir: journalDirFor(t), kinds: input.kinds, replace: input.replace, dryRun: input.dryRun },
+      { addresses: t.addresses, access: t.access, zones: t.zones, journalDir: journalDirFor(t), kinds: input.kinds, replace: input.replace, dryRun: input.dryRun, timeoutMs: input.timeoutMs },
       { progress: ctx.progress, signal: ctx.signal },
     );
     return { applied: r.applied, ok: r.applied && !r.findings.some((f) => f.severity === "error"), fixes: r.fixes, findings: r.findings, timings: r.timings };

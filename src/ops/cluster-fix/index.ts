@@ -24,6 +24,8 @@ export interface FixRequest extends ClusterTarget {
   dryRun?: boolean;
   /** @default 15000 */
   verifyTimeoutMs?: number;
+  /** Per node: connect and command timeout (default: the target's, else 2000 / 5000 ms). */
+  timeoutMs?: number;
 }
 
 export interface FixResult {
@@ -57,7 +59,7 @@ function selectKinds(names?: string[]): readonly FixKind[] {
 export async function fixCluster(req: FixRequest, ctx: OpContext): Promise<FixResult> {
   const t0 = Date.now();
   const kinds = selectKinds(req.kinds);
-  const pool = new NodePool(req.access);
+  const pool = new NodePool(req.access, { connectTimeoutMs: req.timeoutMs, commandTimeoutMs: req.timeoutMs });
   try {
     const view = await readClusterView(req.addresses, { pool, zones: req.zones });
     const unknown = unknownNodes(view);

@@ -28,7 +28,11 @@ async function scan(ctx: FixContext): Promise<SlotScan> {
     throw new PilotError("migration_running", `A migration (${j.plan.purpose} ${j.plan.id}) is running right now in process ${j.pid}.`, `Let it finish, or stop it (kill -INT ${j.pid}; it leaves no slot open), then run cluster fix again.`);
   }
   const journals = await openJournals(ctx.journalDir, ids);
-  const found = await scanRepairs(ctx.pool, ctx.view, map, { planned: plannedTargets(journals.map((j) => j.file)), strayKeys: true });
+  const found = await scanRepairs(ctx.pool, ctx.view, map, {
+    planned: plannedTargets(journals.map((j) => j.file)),
+    strayKeys: true,
+    count: { tool: "cluster_fix", timeoutArg: true, signal: ctx.signal },
+  });
   return { ...found, map, journals };
 }
 

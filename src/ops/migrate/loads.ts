@@ -4,12 +4,12 @@
  * EVAL per batch of slots; where EVAL is refused, keys times the owner's average bytes per
  * key from INFO). Only owners are asked, each for its own slots.
  */
-import { errorMessage } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { keysFromInfo, parseInfo } from "../../redis/parse-info.js";
 import { rangesToSlots, SLOT_COUNT, type SlotRange } from "../../redis/slots.js";
 import type { ClusterMap } from "./cluster-map.js";
 import { commandRefused } from "./source-scan.js";
+import { countKeysOn, type CountOptions } from "./count-keys.js";
 
 const MEMORY_SCRIPT = `
 local out = {}
@@ -23,7 +23,7 @@ end
 return out`;
 
 /** Keys per slot, for the given slots (default: every slot), each counted on its owner. */
-export async function keysPerSlot(pool: NodePool, map: ClusterMap, only?: SlotRange[]): Promise<Float64Array> {
+export async function keysPerSlot(pool: NodePool, map: ClusterMap, only?: SlotRange[], o: CountOptions = {}): Promise<Float64Array> {
   const out = new Float64Array(SLOT_COUNT);
   const wanted = only ? new Set(rangesToSlots(only)) : undefined;
   await Promise.all(
@@ -32,12 +32,7 @@ export async function keysPerSlot(pool: NodePool, map: ClusterMap, only?: SlotRa
       .map(async (n) => {
         const slots = rangesToSlots(n.slots).filter((s) => !wanted || wanted.has(s));
         if (!slots.length) return;
-        const p = (await pool.get(n.address)).pipeline();
-        for (const s of slots) p.call("CLUSTER", "COUNTKEYSINSLOT", String(s));
-        ((await p.exec()) ?? []).forEach(([err, v], i) => {
-          if (err) throw new Error(`COUNTKEYSINSLOT on ${n.address}: ${errorMessage(err)}`);
-          out[slots[i]] = Number(v);
-        });
+        (await countKeysOn(pool, n.address, slots, o)).forEach((v, i) => (out[slots[i]] = v));
       }),
   );
   return out;
@@ -46,7 +41,7 @@ export async function keysPerSlot(pool: NodePool, map: ClusterMap, only?: SlotRa
 /** Bytes per slot (MEMORY USAGE summed), every slot on its owner. */
 export async function bytesPerSlot(pool: NodePool, map: ClusterMap): Promise<Float64Array> {
   const out = new Float64Array(SLOT_COUNT);
-  const keys = await keysPerSlot(pool, map);
+  const keys = await keysPerSlot(pool, map, undefined, { tool: "cluster_rebalance" });
   await Promise.all(
     map.nodes
       .filter((n) => n.role === "master" && n.slots.length)

@@ -10,6 +10,9 @@ import { countSlots, formatRanges, mergeRanges, type SlotRange } from "../../red
 import type { ClusterMap } from "./cluster-map.js";
 
 export type MigrationPurpose = "reshard" | "rebalance" | "drain";
+
+/** The tool that runs each purpose: an error's next step names it. */
+export const PURPOSE_TOOL: Record<MigrationPurpose, string> = { reshard: "cluster_reshard", rebalance: "cluster_rebalance", drain: "cluster_del_node" };
 /** keys: CLUSTER SETSLOT + MIGRATE per slot; atomic-*: the servers move whole slot ranges themselves. */
 export type MigrationPath = "keys" | "atomic-valkey" | "atomic-redis";
 

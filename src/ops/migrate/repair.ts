@@ -10,6 +10,7 @@ import type { ClusterView } from "../../topology/types.js";
 import type { ClusterMap } from "./cluster-map.js";
 import type { JournalFile } from "./journal.js";
 import { settleSlots } from "./settle.js";
+import type { CountOptions } from "./count-keys.js";
 import { planSlotRepairs, type SlotRepair } from "./slot-repair.js";
 import { countKeys, slotStates, strayKeySlots, suspectSlots, type SlotState } from "./slot-state.js";
 
@@ -36,14 +37,14 @@ export function plannedTargets(journals: JournalFile[]): Map<number, string> {
  * keys on a master that does not own their slot only by counting every slot on every
  * master (strayKeys: 16384 COUNTKEYSINSLOT per master, pipelined).
  */
-export async function scanRepairs(pool: NodePool, view: ClusterView, map: ClusterMap, o: { planned?: Map<number, string>; strayKeys?: boolean } = {}): Promise<RepairScan> {
+export async function scanRepairs(pool: NodePool, view: ClusterView, map: ClusterMap, o: { planned?: Map<number, string>; strayKeys?: boolean; count?: CountOptions } = {}): Promise<RepairScan> {
   let slots = suspectSlots(view);
   let counts;
   if (o.strayKeys) {
-    counts = await countKeys(pool, view, Array.from({ length: SLOT_COUNT }, (_, i) => i));
+    counts = await countKeys(pool, view, Array.from({ length: SLOT_COUNT }, (_, i) => i), o.count);
     slots = [...new Set([...slots, ...strayKeySlots(view, counts)])].sort((a, b) => a - b);
   } else {
-    counts = await countKeys(pool, view, slots);
+    counts = await countKeys(pool, view, slots, o.count);
   }
   const states = slotStates(view, slots, counts);
   const slotCounts = new Map(map.nodes.map((n) => [n.id, rangesToSlots(n.slots).length]));

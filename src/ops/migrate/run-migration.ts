@@ -17,7 +17,7 @@ import type { ClusterMap } from "./cluster-map.js";
 import { runMoves, type EngineOptions } from "./engine.js";
 import { ClusterNotStableError } from "./errors.js";
 import { Journal, openJournals } from "./journal.js";
-import { keysIn, movedSlots, newPlanId, planMasters, type MigrationPlan, type MigrationPurpose, type Move } from "./plan.js";
+import { keysIn, movedSlots, PURPOSE_TOOL, newPlanId, planMasters, type MigrationPlan, type MigrationPurpose, type Move } from "./plan.js";
 import { comparePlan } from "./plan-check.js";
 import { keysPerSlot } from "./loads.js";
 import { emptiedMasters, fromRecord, protect, restoreRecord, unprotect } from "./protect.js";
@@ -72,9 +72,9 @@ function repairRows(repairs: SlotRepair[]) {
 }
 
 /** Counts the keys of each move on its source, when the planner did not. */
-async function withKeyCounts(pool: NodePool, map: ClusterMap, moves: Move[]): Promise<Move[]> {
+async function withKeyCounts(pool: NodePool, map: ClusterMap, moves: Move[], tool: string): Promise<Move[]> {
   if (moves.every((m) => m.keys !== undefined) || moves.length === 0) return moves;
-  const counts = await keysPerSlot(pool, map, moves.flatMap((m) => m.slots));
+  const counts = await keysPerSlot(pool, map, moves.flatMap((m) => m.slots), { tool });
   return moves.map((m) => (m.keys !== undefined ? m : { ...m, keys: keysIn(m.slots, counts) }));
 }
 
@@ -92,7 +92,7 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
     let repaired: SlotRepair[] = [];
     let resumed: Journal | undefined;
     if (journals.length) {
-      const scan = await scanRepairs(pool, snap.view, snap.map, { planned: plannedTargets(journals.map((j) => j.file)) });
+      const scan = await scanRepairs(pool, snap.view, snap.map, { planned: plannedTargets(journals.map((j) => j.file)), count: { tool: PURPOSE_TOOL[req.purpose], signal: ctx.signal } });
       repaired = scan.repairs;
       resumed = journals.find((j) => j.file.plan.purpose === req.purpose && same(j.file.plan.request, req.request));
       checkRepairAuth(auth, repaired);
@@ -130,7 +130,7 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
     } else {
       planned = await req.plan(snap, pool);
     }
-    const moves = await withKeyCounts(pool, snap.map, planned.moves);
+    const moves = await withKeyCounts(pool, snap.map, planned.moves, PURPOSE_TOOL[req.purpose]);
     // Each MIGRATE carries its target's credentials to its source: refused now (dry run too), not half-way.
     const addressOf = (id: string) => snap.map.nodes.find((n) => n.id === id)!.address;
     for (const m of moves) auth(addressOf(m.to), addressOf(m.from));

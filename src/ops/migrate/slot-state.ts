@@ -4,10 +4,10 @@
  * holds. Read from a ClusterView plus COUNTKEYSINSLOT; what is open, uncovered, claimed
  * twice or has keys on a node that does not own it is decided by pure functions here.
  */
-import { errorMessage } from "../../errors.js";
 import type { NodePool } from "../../redis/connection.js";
 import { SLOT_COUNT } from "../../redis/slots.js";
 import type { ClusterView, NodeView } from "../../topology/types.js";
+import { countKeysOn, type CountOptions } from "./count-keys.js";
 
 export interface SlotHolder {
   id: string;
@@ -53,17 +53,14 @@ export function suspectSlots(view: ClusterView): number[] {
 }
 
 /** COUNTKEYSINSLOT of the given slots on every reachable master: id -> slot -> keys. */
-export async function countKeys(pool: NodePool, view: ClusterView, slots: number[]): Promise<Map<string, Map<number, number>>> {
+export async function countKeys(pool: NodePool, view: ClusterView, slots: number[], o: CountOptions = {}): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   await Promise.all(
     masters(view).map(async (n) => {
-      const p = (await pool.get(n.address)).pipeline();
-      for (const s of slots) p.call("CLUSTER", "COUNTKEYSINSLOT", String(s));
-      const replies = (await p.exec()) ?? [];
+      const replies = await countKeysOn(pool, n.address, slots, o);
       const counts = new Map<number, number>();
-      replies.forEach(([err, v], i) => {
-        if (err) throw new Error(`COUNTKEYSINSLOT on ${n.address}: ${errorMessage(err)}`);
-        if (Number(v) > 0) counts.set(slots[i], Number(v));
+      replies.forEach((v, i) => {
+        if (v > 0) counts.set(slots[i], v);
       });
       out.set(n.self.id, counts);
     }),

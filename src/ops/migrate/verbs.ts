@@ -46,7 +46,7 @@ export function rebalance(req: CommonMigration & RebalanceRequest, ctx: OpContex
       request: { ...ask },
       validate: (snap) => void planRebalance(snap.map, { ...ask, mode: "slots" }),
       plan: async (snap, pool) => {
-        const load = ask.mode === "keys" ? await keysPerSlot(pool, snap.map) : ask.mode === "memory" ? await bytesPerSlot(pool, snap.map) : undefined;
+        const load = ask.mode === "keys" ? await keysPerSlot(pool, snap.map, undefined, { tool: "cluster_rebalance" }) : ask.mode === "memory" ? await bytesPerSlot(pool, snap.map) : undefined;
         const out = planRebalance(snap.map, ask, load);
         return { moves: out.moves, extra: { shares: out.shares, balanced: out.balanced, mode: ask.mode } };
       },
