@@ -23,6 +23,8 @@ interface N {
   supervised?: string;
   keys?: number;
   cluster?: boolean;
+  /** INFO's config_file: "" = started without one. */
+  configFile?: string;
 }
 
 function node(n: N): ReplicationNode {
@@ -40,6 +42,7 @@ function node(n: N): ReplicationNode {
     uptimeSeconds: 10,
     redisVersion: "7.0.15",
     clusterEnabled: n.cluster ?? false,
+    ...(n.configFile !== undefined ? { configFile: n.configFile } : {}),
   };
 }
 
@@ -57,6 +60,8 @@ describe("checkReplication", () => {
     ["a replica of an unreachable master", view([{ port: 2, master: 9 }], ["10.0.0.1:9"]), ["node_unreachable"]],
     ["a chain", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }, { port: 3, master: 2 }]), ["replication_chain"]],
     ["a loop", view([{ port: 2, master: 3 }, { port: 3, master: 2 }]), ["replication_loop", "replication_loop"]],
+    ["a replica started without a config file (its role dies with a restart)", view([{ port: 1, replicas: [{ port: 2, offset: 100 }], configFile: "" }, { port: 2, master: 1, configFile: "" }]), ["role_not_persisted"]],
+    ["a replica with a config file", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, configFile: "/etc/redis.conf" }]), []],
     ["min-replicas-to-write 0 with replicas", view([{ port: 1, minReplicas: 0, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), ["min_replicas_off"]],
     ["a writable replica", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, readOnly: false }]), ["replica_writable"]],
     ["a master without persistence", view([{ port: 1, save: "", replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), ["master_no_persistence"]],
@@ -84,8 +89,13 @@ describe("planAttach refuses what cannot work", () => {
   });
   it("plans REPLICAOF, warns about discarded keys, and skips a replica already attached", () => {
     const plan = planAttach(node({ port: 1 }), [node({ port: 2, keys: 5 }), node({ port: 3, master: 1 })]);
-    expect(plan.steps.map((s) => s.kind)).toEqual(["replicaof", "already", "wait-sync"]);
+    expect(plan.steps.map((s) => s.kind)).toEqual(["replicaof", "already", "config-rewrite", "config-rewrite", "wait-sync"]);
     expect(plan.warnings).toEqual(["10.0.0.1:2 holds 5 keys; REPLICAOF discards them and loads 10.0.0.1:1's dataset."]);
+  });
+  it("persists every replica's role with CONFIG REWRITE, and says which cannot keep it (no config file)", () => {
+    const plan = planAttach(node({ port: 1 }), [node({ port: 2, configFile: "/data/2/redis.conf" }), node({ port: 3, configFile: "" })]);
+    expect(plan.steps.filter((s) => s.kind === "config-rewrite").map((s) => s.description)).toEqual(["CONFIG REWRITE on 10.0.0.1:2 (/data/2/redis.conf), so it restarts as replica of 10.0.0.1:1"]);
+    expect(plan.warnings).toEqual(["10.0.0.1:3 runs without a config file, so its new role (replica of 10.0.0.1:1) is not persisted: a restart brings it back as an empty master."]);
   });
 });
 
@@ -96,6 +106,7 @@ describe("planPromote", () => {
   it("with the master gone, repoints the replicas that followed it", () => {
     const p = planPromote("promote", node({ port: 2, master: 1, link: "down" }), undefined, [node({ port: 3, master: 1, link: "down" }), node({ port: 4, master: 9 })]);
     expect(p.repoint).toEqual(["10.0.0.1:3"]);
+    expect(p.steps.map((s) => `${s.kind} ${s.node}`)).toEqual(["replicaof-no-one 10.0.0.1:2", "replicaof 10.0.0.1:3", "config-rewrite 10.0.0.1:2", "config-rewrite 10.0.0.1:3"]);
   });
 });
 

@@ -108,7 +108,7 @@ export function checkMasters(view: ReplicationView, o: ReplicationCheckOptions =
     if (o.replicasPerMaster !== undefined && replicas.length < o.replicasPerMaster) {
       out.push({ severity: "error", code: "replicas_missing", message: `Master ${n.address} has ${replicas.length} of ${o.replicasPerMaster} wanted online replicas.`, next: `Attach replicas with ${callRef("replication_attach", { master: n.address })}.`, node: n.address });
     } else if (replicas.length === 0) {
-      out.push({ severity: "warning", code: "master_without_replica", message: `Master ${n.address} has no online replica: losing it loses its data and its service.`, next: `Attach a replica with replication_attach --master ${n.address}.`, node: n.address });
+      out.push({ severity: "warning", code: "master_without_replica", message: `Master ${n.address} has no online replica: losing it loses its data and its service.`, next: `Attach a replica with ${callRef("replication_attach", { master: n.address })}.`, node: n.address });
     }
     if (replicas.length > 0 && n.settings.minReplicasToWrite === 0) {
       out.push({ severity: "warning", code: "min_replicas_off", message: `Master ${n.address} has min-replicas-to-write 0: cut off from its replicas (a partition, a failover elsewhere) it keeps acknowledging writes that are then lost.`, next: "Set min-replicas-to-write 1 and min-replicas-max-lag 10 (CONFIG SET, and in redis.conf) to bound that loss; writes are refused when no replica is close.", node: n.address });
@@ -128,6 +128,17 @@ export function checkMasters(view: ReplicationView, o: ReplicationCheckOptions =
   for (const n of view.nodes) {
     if (n.replication.role === "replica" && n.settings.replicaReadOnly === false) {
       out.push({ severity: "warning", code: "replica_writable", message: `Replica ${n.address} has replica-read-only no: writes to it are silently lost at the next sync.`, next: "Set replica-read-only yes (CONFIG SET replica-read-only yes, and in redis.conf).", node: n.address });
+    }
+    // REPLICAOF lives in memory; only a config file (CONFIG REWRITE) keeps the role across a restart.
+    if (n.replication.role === "replica" && n.configFile === "") {
+      const master = masterAddress(n);
+      out.push({
+        severity: "warning",
+        code: "role_not_persisted",
+        message: `Replica ${n.address} runs without a config file: its role lives in memory only, so a restart brings it back as a master outside the replication (empty, without persistence).`,
+        next: `Start it from a config file that says replicaof ${master.replace(/:(\d+)$/, " $1")} (redis-server /path/redis.conf), or repeat ${toolRef("replication_attach")} after every restart.`,
+        node: n.address,
+      });
     }
   }
   return out;

@@ -46,6 +46,8 @@ export interface ReplicationNode {
   uptimeSeconds: number;
   redisVersion: string;
   clusterEnabled: boolean;
+  /** INFO server's config_file: "" when started without one (a role set by REPLICAOF then lives in memory only). */
+  configFile?: string;
 }
 
 export interface ReplicationView {
@@ -90,6 +92,7 @@ export function replicationNode(address: string, infoText: string, config: unkno
     uptimeSeconds: Number(v("uptime_in_seconds") ?? 0),
     redisVersion: v("redis_version") ?? "unknown",
     clusterEnabled: v("cluster_enabled") === "1",
+    ...(v("config_file") !== undefined ? { configFile: v("config_file")! } : {}),
   };
 }
 

@@ -30,15 +30,16 @@ export const replicationSwitchover = defineTool({
     from: z.string(),
     to: z.string(),
     steps: z.array(stepSchema),
+    warnings: z.array(z.string()).describe("What the switchover cannot do, e.g. keep the role of a node that runs without a config file across a restart."),
     writableMs: z.number().optional(),
     totalMs: z.number().optional(),
     findings: z.array(findingSchema),
   }),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   summarize: (o) =>
-    o.applied
+    (o.applied
       ? `Switched over from ${o.from} to ${o.to}: writable after ${o.writableMs} ms, replicas${o.steps.some((s) => s.kind === "sentinel-monitor") ? " and sentinels" : ""} agree after ${o.totalMs} ms; no acknowledged write lost.`
-      : `Dry run: would switch over from ${o.from} to ${o.to}:\n${o.steps.map((s, i) => `  ${i + 1}. ${s.description}`).join("\n")}`,
+      : `Dry run: would switch over from ${o.from} to ${o.to}:\n${o.steps.map((s, i) => `  ${i + 1}. ${s.description}`).join("\n")}`) + o.warnings.map((w) => `\n  warning: ${w}`).join(""),
   cli: { args: ["master", "to"], flags: { timeoutMs: "timeout" } },
   async handler(input, ctx) {
     const lab = input.lab ? await loadLab(input.lab) : undefined;
@@ -58,6 +59,7 @@ export const replicationSwitchover = defineTool({
       from: r.plan.from,
       to: r.plan.to,
       steps: r.plan.steps.map((s) => ({ kind: s.kind, description: s.description })),
+      warnings: r.plan.warnings,
       ...(r.writableMs !== undefined ? { writableMs: r.writableMs, totalMs: r.totalMs } : {}),
       findings: r.findings,
     };

@@ -13,6 +13,7 @@ import { readReplicationNode, readReplicationView, type ReplicationNode, type Re
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { follows, planAttach, type AttachPlan } from "./plan.js";
+import { persistRoles, persistSteps, roleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
 export interface AttachRequest {
@@ -68,6 +69,10 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
       await client.call("REPLICAOF", host, String(port));
       ctx.progress({ step: "replicaof", message: step.description, elapsedMs: Date.now() - t0 });
     }
+    // Written before the sync wait: an interrupted attach leaves the replicas persisted as replicas.
+    const changes = replicas.map((r) => roleChange(r, `replica of ${master.address}`));
+    const persistFindings = await persistRoles(pool, changes);
+    ctx.progress({ step: "persist", message: `${persistSteps(changes).length - persistFindings.length} replica(s) wrote their role to their config file (CONFIG REWRITE)`, elapsedMs: Date.now() - t0 });
     const timeoutMs = req.timeoutMs ?? 30_000;
     await waitFor(
       async () => {
@@ -81,7 +86,7 @@ export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promis
     const syncMs = Date.now() - t0;
     ctx.progress({ step: "sync", message: `${replicas.length} replica(s) in sync with ${master.address}`, elapsedMs: syncMs });
     const view = await readReplicationView([master.address, ...replicas.map((r) => r.address)], { pool, zones: req.zones });
-    const findings = checkReplication(view);
+    const findings = [...checkReplication(view), ...persistFindings];
     const notFollowing = replicas.filter((r) => !view.nodes.some((n) => n.runId === r.runId && follows(n, master)));
     for (const r of notFollowing) findings.push({ severity: "error", code: "attach_not_applied", message: `${r.address} does not replicate from ${master.address} after REPLICAOF.`, next: "Check the replica's log; it may have been repointed by Sentinel.", node: r.address });
     if (hasErrors(findings)) throw new VerificationFailedError(`The replicas were attached but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);

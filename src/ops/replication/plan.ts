@@ -8,9 +8,10 @@ import { ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import type { ReplicationNode } from "../../topology/replication-view.js";
 import { argRef, toolRef } from "../../registry/words.js";
+import { persistSteps, persistWarnings, roleChange } from "./persist.js";
 
 export interface PlanStep {
-  kind: "replicaof" | "replicaof-no-one" | "already" | "failover" | "sentinel-remove" | "sentinel-monitor" | "wait-sync";
+  kind: "replicaof" | "replicaof-no-one" | "already" | "failover" | "sentinel-remove" | "sentinel-monitor" | "wait-sync" | "config-rewrite";
   node: string;
   description: string;
 }
@@ -88,6 +89,10 @@ export function planAttach(master: ReplicationNode, replicas: ReplicationNode[],
     steps.push({ kind: "replicaof", node: r.address, description: `REPLICAOF ${host} ${port} on ${r.address}${from ? ` (now a replica of ${from})` : ""}` });
     planned.push({ address: r.address, discardsKeys: discards, ...(from ? { from } : {}) });
   }
+  // Every replica's role goes to its config file, those already attached too (an earlier REPLICAOF may not have been written).
+  const persisted = replicas.map((r) => roleChange(r, `replica of ${master.address}`));
+  steps.push(...persistSteps(persisted));
+  warnings.push(...persistWarnings(persisted));
   steps.push({ kind: "wait-sync", node: master.address, description: `wait until every replica's link is up and its offset has caught up with ${master.address}` });
   return { kind: "replication-attach", version: 1, master: master.address, replicas: planned, steps, warnings };
 }

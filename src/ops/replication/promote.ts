@@ -17,6 +17,7 @@ import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
 import { follows, masterOf, type PlanStep } from "./plan.js";
+import { persistRoles, persistSteps, persistWarnings, roleChange, type RoleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
 export interface PromoteRequest {
@@ -50,6 +51,9 @@ export interface PromoteResult {
   findings: Finding[];
 }
 
+/** The promoted node becomes a master, the repointed ones its replicas: what each config file must say. */
+const roleChanges = (replica: ReplicationNode, repointed: ReplicationNode[]): RoleChange[] => [roleChange(replica, "master"), ...repointed.map((r) => roleChange(r, `replica of ${replica.address}`))];
+
 export function planPromote(mode: "detach" | "promote", replica: ReplicationNode, oldMaster: ReplicationNode | undefined, siblings: ReplicationNode[]): PromotePlan {
   if (replica.replication.role !== "replica") throw new ValidationError(`${replica.address} is already a master.`, "Name a replica.");
   const old = masterOf(replica);
@@ -61,9 +65,12 @@ export function planPromote(mode: "detach" | "promote", replica: ReplicationNode
   if (mode === "promote") warnings.push(`Writes ${old} acknowledged but had not sent to ${replica.address} are lost (replication is asynchronous).`);
   const repoint = mode === "promote" ? siblings.filter((s) => s.runId !== replica.runId && (oldMaster === undefined ? masterOf(s) === old : follows(s, oldMaster))).map((s) => s.address) : [];
   const { host, port } = parseAddress(replica.address);
+  const changes = roleChanges(replica, siblings.filter((s) => repoint.includes(s.address)));
+  warnings.push(...persistWarnings(changes));
   const steps: PlanStep[] = [
     { kind: "replicaof-no-one", node: replica.address, description: `REPLICAOF NO ONE on ${replica.address} (it keeps its data, offset ${replica.replication.offset})` },
     ...repoint.map((r) => ({ kind: "replicaof" as const, node: r, description: `REPLICAOF ${host} ${port} on ${r}` })),
+    ...persistSteps(changes),
   ];
   return { kind: "replication-promote", version: 1, mode, replica: replica.address, ...(old ? { oldMaster: old } : {}), repoint, steps, warnings };
 }
@@ -101,8 +108,9 @@ export async function promote(req: PromoteRequest, ctx: OpContext): Promise<Prom
         return rs.every((r) => follows(r, m) && r.replication.masterLinkStatus === "up") ? true : undefined;
       }, { what: `replicas following ${replica.address}`, timeoutMs: 15_000, signal: ctx.signal });
     }
+    const persistFindings = await persistRoles(pool, roleChanges(replica, siblings.filter((s) => plan.repoint.includes(s.address))));
     const view = await readReplicationView([replica.address, ...plan.repoint], { pool, zones: req.zones, discover: false });
-    const findings = checkReplication(view).filter((f) => f.code !== "master_without_replica" || req.mode === "promote");
+    const findings = [...checkReplication(view).filter((f) => f.code !== "master_without_replica" || req.mode === "promote"), ...persistFindings];
     if (view.nodes.find((n) => n.runId === replica.runId)?.replication.role !== "master") findings.push({ severity: "error", code: "promote_not_applied", message: `${replica.address} is not a master after REPLICAOF NO ONE.`, next: `Check whether Sentinel repointed it; promote through ${toolRef("sentinel_failover")} where sentinels watch it.`, node: replica.address });
     if (hasErrors(findings)) throw new VerificationFailedError(`${replica.address} was promoted but did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
     return { applied: true, plan, writableMs, findings };

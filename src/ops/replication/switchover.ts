@@ -24,6 +24,7 @@ import { remonitor, sentinelSettings, waitSentinelsAgree, type SentinelWatch } f
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
 import { follows, type PlanStep } from "./plan.js";
+import { persistRoles, persistSteps, persistWarnings, roleChange, type RoleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
 export interface SwitchoverRequest {
@@ -48,6 +49,7 @@ export interface SwitchoverPlan {
   others: string[];
   sentinels: string[];
   steps: PlanStep[];
+  warnings: string[];
 }
 
 export interface SwitchoverResult {
@@ -72,6 +74,12 @@ export function pickReplica(master: ReplicationNode, replicas: ReplicationNode[]
     .sort((a, b) => b.replication.offset - a.replication.offset || (a.settings.replicaPriority ?? 100) - (b.settings.replicaPriority ?? 100))[0];
 }
 
+/** What each config file must say afterwards: the new master, the old one and the others as its replicas. */
+const switchoverChanges = (master: ReplicationNode, target: ReplicationNode, others: ReplicationNode[]): RoleChange[] => [
+  roleChange(target, "master"),
+  ...[master, ...others].map((n) => roleChange(n, `replica of ${target.address}`)),
+];
+
 export function planSwitchover(master: ReplicationNode, target: ReplicationNode, others: ReplicationNode[], sentinels: string[]): SwitchoverPlan {
   if (master.replication.role !== "master") throw new ValidationError(`${master.address} is not a master (it replicates from ${master.replication.masterHost}:${master.replication.masterPort}).`, "Name the current master.");
   if (target.runId === master.runId) throw new ValidationError(`${target.address} is already the master.`, "Name one of its replicas.");
@@ -85,8 +93,9 @@ export function planSwitchover(master: ReplicationNode, target: ReplicationNode,
     ...sentinels.map((s) => ({ kind: "sentinel-monitor" as const, node: s, description: `SENTINEL MONITOR the master at ${target.address} on ${s}, same settings` })),
     { kind: "replicaof", node: master.address, description: `REPLICAOF ${host} ${port} on ${master.address}, then CLIENT UNPAUSE (paused writers get READONLY and reconnect)` },
     ...others.map((o) => ({ kind: "replicaof" as const, node: o.address, description: `REPLICAOF ${host} ${port} on ${o.address}` })),
+    ...persistSteps(switchoverChanges(master, target, others)),
   ];
-  return { kind: "replication-switchover", version: 1, from: master.address, to: target.address, others: others.map((o) => o.address), sentinels, steps };
+  return { kind: "replication-switchover", version: 1, from: master.address, to: target.address, others: others.map((o) => o.address), sentinels, steps, warnings: persistWarnings(switchoverChanges(master, target, others)) };
 }
 
 export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promise<SwitchoverResult> {
@@ -165,7 +174,9 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
       const [m, ...rs] = await readNamed(pool, all);
       return m.replication.role === "master" && rs.every((r) => follows(r, m) && r.replication.masterLinkStatus === "up") ? true : undefined;
     }, { what: `every replica following ${target.address}`, timeoutMs: 15_000, intervalMs: 20, signal: ctx.signal });
-    const findings = checkReplication(await readReplicationView(all, { pool, zones: req.zones, discover: false }));
+    const persistFindings = await persistRoles(pool, switchoverChanges(master, target, others));
+    step("persist", `roles written to the config files (CONFIG REWRITE)${persistFindings.length ? `, except on ${persistFindings.map((f) => f.node).join(", ")}` : ""}`);
+    const findings = [...checkReplication(await readReplicationView(all, { pool, zones: req.zones, discover: false })), ...persistFindings];
     if (watch) {
       // Nodes: the new master, the demoted old one, the other replicas.
       const sv = await waitSentinelsAgree(pool, sentinelAddresses, watch.name, target.address, others.length + 2, ctx);
