@@ -173,7 +173,7 @@ cleanup:
     await labDown("rb-sentinel");
   }, 300_000);
 
-  it("read-replicas (with --var replicas=3): a lost replica leaves the rest serving; restarted, it is a standalone master until re-attached", async () => {
+  it("read-replicas (with --var replicas=3): a lost replica leaves the rest serving; restarted, it comes back as a replica of the same master", async () => {
     const report = await runGreen("read-replicas.yaml", "--var", "replicas=3");
     const status = report.steps.find((s) => s.key === "topology")!.output as { nodes: Array<{ role: string }> };
     expect(status.nodes.filter((n) => n.role === "replica")).toHaveLength(3);
