@@ -23,6 +23,8 @@ interface N {
   supervised?: string;
   keys?: number;
   cluster?: boolean;
+  /** Port of the master whose history it continued (master_replid2). */
+  splitFrom?: number;
   /** INFO's config_file: "" = started without one. */
   configFile?: string;
 }
@@ -33,7 +35,7 @@ function node(n: N): ReplicationNode {
     runId: `run${n.port}`,
     replication:
       n.master === undefined
-        ? { role: "master", offset: n.offset ?? 100, connectedReplicas: (n.replicas ?? []).map((r) => ({ address: `10.0.0.1:${r.port}`, state: "online", offset: r.offset, lag: r.lag ?? 0 })) }
+        ? { role: "master", offset: n.offset ?? 100, connectedReplicas: (n.replicas ?? []).map((r) => ({ address: `10.0.0.1:${r.port}`, state: "online", offset: r.offset, lag: r.lag ?? 0 })), replid: `id${n.port}`, ...(n.splitFrom ? { replid2: `id${n.splitFrom}` } : {}) }
         : { role: "replica", masterHost: "10.0.0.1", masterPort: n.master, masterLinkStatus: n.link ?? "up", offset: n.offset ?? 100, connectedReplicas: [] },
     settings: { minReplicasToWrite: n.minReplicas ?? 1, replicaReadOnly: n.readOnly ?? true, save: n.save ?? "3600 1", appendonly: n.aof ?? false, supervised: n.supervised ?? "no" },
     aofEnabled: n.aof ?? false,
@@ -61,6 +63,8 @@ describe("checkReplication", () => {
     ["a chain", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }, { port: 3, master: 2 }]), ["replication_chain"]],
     ["a loop", view([{ port: 2, master: 3 }, { port: 3, master: 2 }]), ["replication_loop", "replication_loop"]],
     ["a replica started without a config file (its role dies with a restart)", view([{ port: 1, replicas: [{ port: 2, offset: 100 }], configFile: "" }, { port: 2, master: 1, configFile: "" }]), ["role_not_persisted"]],
+    ["a master split off from a master that still runs (detach, or an interrupted switchover)", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }, { port: 3, splitFrom: 1 }]), ["master_without_replica", "split_from_master"]],
+    ["a promoted master whose old master is a replica now (a finished switchover)", view([{ port: 2, splitFrom: 1, replicas: [{ port: 1, offset: 100 }] }, { port: 1, master: 2 }]), []],
     ["a replica with a config file", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, configFile: "/etc/redis.conf" }]), []],
     ["min-replicas-to-write 0 with replicas", view([{ port: 1, minReplicas: 0, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), ["min_replicas_off"]],
     ["a writable replica", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, readOnly: false }]), ["replica_writable"]],

@@ -46,6 +46,11 @@ async function roles(addresses: string[], password?: string): Promise<Record<str
 /** Restarts a lab node (SIGTERM, same redis.conf) and waits until it follows `master` again with its link up ("master": until it answers as a master). */
 async function restartAndRead(lab: string, node: string, master: string): Promise<string> {
   await labFault(lab, node, "restart");
+  return roleOnceSettled(node, master);
+}
+
+/** `node`'s role once it is `master` (a replica of it with its link up, or "master"), or whatever it is after 30 s. */
+async function roleOnceSettled(node: string, master: string): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const pool = new NodePool({});
@@ -98,11 +103,16 @@ describe("replication ops on a plain 4-node lab", () => {
     // The demoted old master and the new master keep their roles across a restart.
     expect(await restartAndRead("repl-ops", a, b)).toBe(b);
     expect(await restartAndRead("repl-ops", b, "master")).toBe("master");
+    // b came back empty with a new replication id: its replicas resync before anything else happens to them.
+    expect([await roleOnceSettled(c, b), await roleOnceSettled(d, b)]).toEqual([b, b]);
     expect(await roles([a, c, d])).toEqual({ [a]: b, [c]: b, [d]: b });
 
     const detached = await ok("replication_detach", { lab: "repl-ops", replica: d });
     expect(detached.applied).toBe(true);
     expect((await roles([d]))[d]).toBe("master");
+    // Two masters of one history: the check names the split (deliberate here, half-done after an interrupted switchover).
+    const split = await ok("replication_check", { lab: "repl-ops" });
+    expect((split.findings as { code: string; node?: string }[]).filter((f) => f.code === "split_from_master")).toEqual([expect.objectContaining({ node: d })]);
     expect(await restartAndRead("repl-ops", d, "master")).toBe("master");
 
     // The master dies; promote refuses nothing now and repoints the other replicas.

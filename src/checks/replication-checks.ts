@@ -144,8 +144,29 @@ export function checkMasters(view: ReplicationView, o: ReplicationCheckOptions =
   return out;
 }
 
+/**
+ * Two masters of one history: a master whose replid2 is another live master's replid was
+ * promoted (or detached) from it, and both now take writes the other never sees. A
+ * deliberate detach looks the same; an interrupted switchover or promotion, or a promote
+ * while the old master was only unreachable, too.
+ */
+export function checkSplits(view: ReplicationView): Finding[] {
+  const masters = view.nodes.filter((n) => n.replication.role === "master");
+  return masters.flatMap((n) => {
+    const from = masters.find((m) => m.runId !== n.runId && n.replication.replid2 !== undefined && m.replication.replid === n.replication.replid2);
+    if (!from) return [];
+    return [{
+      severity: "warning" as const,
+      code: "split_from_master",
+      message: `Master ${n.address} was split off from ${from.address}, which is still a master: writes to one never reach the other.`,
+      next: `Nothing to do after a deliberate ${toolRef("replication_detach")}. After an interrupted switchover or promotion, keep one: make ${from.address} a replica of ${n.address} (its writes since the split are lost) or ${n.address} a replica of ${from.address} again, with ${toolRef("replication_attach")}.`,
+      node: n.address,
+    }];
+  });
+}
+
 export function checkReplication(view: ReplicationView, o: ReplicationCheckOptions = {}): Finding[] {
-  return [...checkTopology(view), ...checkLinks(view, o), ...checkMasters(view, o)];
+  return [...checkTopology(view), ...checkLinks(view, o), ...checkMasters(view, o), ...checkSplits(view)];
 }
 
 /** Lag of each replica as its master reports it: bytes behind and seconds since its last ack. */

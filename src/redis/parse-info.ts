@@ -85,7 +85,9 @@ export function replicationFromInfo(input: string | Info): ReplicationInfo {
   const role = lookup(info, "role");
   if (role !== "master" && role !== "slave") throw new BadReplyError("INFO replication", `role '${role ?? "(missing)"}' is not master or slave`);
   const replid = lookup(info, "master_replid");
-  const base = { connectedReplicas: replicaLinks(info), ...(replid ? { replid } : {}) };
+  // master_replid2: the history this node continued when it was promoted (all zeros when none).
+  const replid2 = lookup(info, "master_replid2");
+  const base = { connectedReplicas: replicaLinks(info), ...(replid ? { replid } : {}), ...(replid2 && /[^0]/.test(replid2) ? { replid2 } : {}) };
   if (role === "master") return { role: "master", offset: intField(info, "master_repl_offset", "INFO replication"), ...base };
   const link = lookup(info, "master_link_status");
   if (link !== "up" && link !== "down") throw new BadReplyError("INFO replication", `master_link_status '${link ?? "(missing)"}' is not up or down`);

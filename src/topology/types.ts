@@ -48,6 +48,8 @@ export interface ReplicationInfo {
   offset: number;
   connectedReplicas: ReplicaLink[];
   replid?: string;
+  /** master_replid2: the replication id of the master this node was a replica of before its promotion. */
+  replid2?: string;
 }
 
 /** What one reachable node says about itself and about the cluster. */
