@@ -7,6 +7,7 @@ import { table } from "../../src/registry/table.js";
 import { defineTool } from "../../src/registry/tool.js";
 import { readReplicationView } from "../../src/topology/replication-view.js";
 import { replicationRows } from "../../src/topology/replication-rows.js";
+import { readSwitchoverJournals, switchoverFindings } from "../../src/ops/replication/switchover-journal.js";
 
 /** One node as replication_check and replication_info show it (src/topology/replication-rows.ts). */
 export const replicationNodeSchema = z.object({
@@ -67,7 +68,8 @@ export const replicationCheck = defineTool({
     const pool = new NodePool(t.access);
     try {
       const view = await readReplicationView(t.addresses, { pool, zones: t.zones });
-      const findings = checkReplication(view, { maxLagBytes, replicasPerMaster });
+      // A switchover a SIGKILL cut short left its journal: judged against what the servers say now.
+      const findings = [...checkReplication(view, { maxLagBytes, replicasPerMaster }), ...switchoverFindings(view, await readSwitchoverJournals())];
       return { ok: !hasErrors(findings), nodes: replicationRows(view), findings };
     } finally {
       await pool.close();

@@ -6,6 +6,9 @@ import { resolveNamed } from "../../src/ops/resolve-named.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
+import { dirname, join } from "node:path";
+import { journalDirFor } from "../../src/ops/migrate/tool-shape.js";
+import { SWITCHOVER_DIR } from "../../src/ops/replication/switchover-journal.js";
 
 export const replicationSwitchover = defineTool({
   name: "replication_switchover",
@@ -51,7 +54,7 @@ export const replicationSwitchover = defineTool({
     // The name they watch this master by: given, the lab's, or read from them (a sentinel left out would undo the switch).
     const name = input.name ?? lab?.topology?.sentinelMaster ?? (sentinels.length ? Object.entries(await mastersBy(t.access, sentinels)).find(([, at]) => at === master)?.[0] : undefined);
     const r = await switchover(
-      { master, to: input.to, access: t.access, zones: t.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs, ...(sentinels.length && name ? { sentinels: { addresses: sentinels, name } } : {}) },
+      { master, to: input.to, access: t.access, zones: t.zones, dryRun: input.dryRun, timeoutMs: input.timeoutMs, journalDir: join(dirname(journalDirFor(t)), SWITCHOVER_DIR), ...(sentinels.length && name ? { sentinels: { addresses: sentinels, name } } : {}) },
       ctx,
     );
     return {

@@ -10,6 +10,7 @@
  * otherwise turn the new master back into a replica). Verified: every node follows the
  * new master and every sentinel agrees.
  */
+import { hostname } from "node:os";
 import { ValidationError, VerificationFailedError } from "../../errors.js";
 import { checkReplication } from "../../checks/replication-checks.js";
 import { checkSentinels } from "../../checks/sentinel-checks.js";
@@ -24,6 +25,7 @@ import { remonitor, sentinelSettings, waitSentinelsAgree, type SentinelWatch } f
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
 import { follows, type PlanStep } from "./plan.js";
+import { removeSwitchoverJournal, writeSwitchoverJournal, type SwitchoverJournal } from "./switchover-journal.js";
 import { persistRoles, persistSteps, persistWarnings, roleChange, type RoleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
@@ -39,6 +41,8 @@ export interface SwitchoverRequest {
   dryRun?: boolean;
   /** Writes stay paused at most this long (CLIENT PAUSE's own timeout). @default 5000 */
   timeoutMs?: number;
+  /** Where to journal the switchover while it runs (switchover-journal.ts); none when absent. */
+  journalDir?: string;
 }
 
 export interface SwitchoverPlan {
@@ -123,6 +127,12 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
     const settings = watch ? await sentinelSettings(pool, sentinelAddresses, watch.name, master.address) : undefined;
     if (req.dryRun) return { applied: false, plan, findings: [] };
 
+    // Before anything changes: what a SIGKILL from here on would leave half-done (replication_check reads it).
+    const journal: SwitchoverJournal = {
+      op: "replication_switchover", startedAt: new Date().toISOString(), pid: process.pid, host: hostname(), from: master.address, to: target.address, others: others.map((o) => o.address), step: "started",
+      ...(settings && watch ? { sentinels: { addresses: sentinelAddresses, name: watch.name, quorum: settings.quorum, downAfterMs: settings.downAfterMs, failoverTimeoutMs: settings.failoverTimeoutMs, parallelSyncs: settings.parallelSyncs } } : {}),
+    };
+    const journalPath = req.journalDir ? await writeSwitchoverJournal(req.journalDir, journal) : undefined;
     const t0 = Date.now();
     const step = (kind: string, message: string) => ctx.progress({ step: kind, message, elapsedMs: Date.now() - t0 });
     // The sentinels forget the name for the moment of the switch (else they would undo it), all at once.
@@ -146,12 +156,14 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
       await (await pool.get(target.address)).call("REPLICAOF", "NO", "ONE");
       promoted = true;
     } finally {
-      // Not promoted (timeout, cancel, error): unpause, and the sentinels watch the old master again.
+      // Not promoted (timeout, cancel, error): unpause, and the sentinels watch the old master again; then nothing is left to journal.
       if (!promoted) {
         await old.call("CLIENT", "UNPAUSE").catch(() => undefined);
         if (settings) await remonitor(pool, sentinelAddresses, { ...settings, master: master.address }, req.access);
+        if (journalPath) await removeSwitchoverJournal(journalPath);
       }
     }
+    if (req.journalDir) await writeSwitchoverJournal(req.journalDir, { ...journal, step: "promoted" });
     const writableMs = Date.now() - sent;
     step("promote", `${target.address} is the master, writable ${writableMs} ms after writes paused on ${master.address}`);
     // 4. Sentinels learn the new master before clients ask: the demoted master answers READONLY next.
@@ -183,6 +195,8 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
       findings.push(...checkSentinels(sv, watch.name, { ip: target.ip, zone: target.zone }));
     }
     step("verify", `${findings.filter((f) => f.severity === "error").length} error(s)`);
+    // Every node follows the new master: nothing half-done is left, whatever the checks say about it.
+    if (journalPath) await removeSwitchoverJournal(journalPath);
     if (hasErrors(findings)) throw new VerificationFailedError(`The switchover to ${target.address} did not verify: ${findings.find((f) => f.severity === "error")!.message}`, findings);
     return { applied: true, plan, writableMs, totalMs: Date.now() - t0, findings };
   } finally {
