@@ -85,6 +85,18 @@ describe("add node", () => {
     const h = [status, info({ lab: "demo" }), ok("cluster_add_node", { lab: "demo", newNode: "127.0.0.1:7005" }, {})];
     expect(planOf("add 2 nodes to lab demo", h).next).toMatchObject({ reason: "impossible" });
     expect(parseRequest("add a node to 127.0.0.1:7000", undefined, allTools)).toMatchObject({ family: "refusal" });
+    // Two addresses, but which one joins is not said.
+    expect(parseRequest("add a node to 127.0.0.1:7000 127.0.0.1:7001", undefined, allTools)).toMatchObject({ family: "refusal" });
+  });
+  it.each([
+    ["add node 127.0.0.1:7010 to the cluster at 127.0.0.1:7000", { nodes: ["127.0.0.1:7000"], newNode: "127.0.0.1:7010" }, /as a master/],
+    ["on 127.0.0.1:7000 and 127.0.0.1:7001, add the new node 127.0.0.1:7010 to the cluster", { nodes: ["127.0.0.1:7000", "127.0.0.1:7001"], newNode: "127.0.0.1:7010" }, /as a master/],
+  ])("a named server joins the cluster at the other addresses: %s", (request, args, done) => {
+    const first = planOf(request, []).next;
+    expect(callOf(first)).toEqual({ tool: "cluster_add_node", args });
+    const { next, family, intent } = planOf(request, [ok("cluster_add_node", args, {})]);
+    expect(next).toMatchObject({ done: expect.stringMatching(done) });
+    expect(family.verify!(intent as never, [ok("cluster_add_node", args, {})], env)).toEqual({ tool: "cluster_check", args: { nodes: args.nodes } });
   });
 });
 
@@ -110,6 +122,9 @@ describe("remove node", () => {
   it("a named master is drained; the entry point is another member", () => {
     const { next } = planOf("remove node 127.0.0.1:7002", [info({ nodes: ["127.0.0.1:7002"] })]);
     expect(callOf(next)).toEqual({ tool: "cluster_del_node", args: { nodes: ["127.0.0.1:7000"], node: "127.0.0.1:7002", drain: true } });
+    const after = planOf("remove node 127.0.0.1:7002", [info({ nodes: ["127.0.0.1:7002"] }), ok("cluster_del_node", callOf(next)!.args, {})]).next;
+    // Said as the cluster it left, not as the removed node.
+    expect(after).toMatchObject({ done: "Removed 127.0.0.1:7002 from the cluster at 127.0.0.1:7000." });
   });
   it("a replica when asked", () => {
     const { next } = planOf("remove a replica from lab demo", [info({ lab: "demo" })]);

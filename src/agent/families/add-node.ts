@@ -37,6 +37,8 @@ export interface AddNodeIntent extends BaseIntent {
   family: "add_node";
   count: number;
   role: "master" | "replica";
+  /** "add 127.0.0.1:7006 to the cluster at 127.0.0.1:7000": the server that joins (where = the rest). */
+  newNode?: string;
 }
 
 const ADD = /\b(?:add|expand|grow)\b.*\b(?:node|master|shard|replica)s?\b|\bscale (?:out|up)\b/;
@@ -50,16 +52,34 @@ export const addNode = defineFamily<AddNodeIntent>({
   verbs: ADD,
   match: (r) => ADD.test(r.bare),
   extract(r) {
-    if (r.where.nodes || r.where.target) return refuse("impossible", "The built-in planner adds spare nodes of a lab only.", "Name the lab, or call cluster_add_node with the new node's HOST:PORT.");
+    const role = /\breplicas?\b/.test(r.text) ? "replica" : "master";
+    // "add [node] HOST:PORT to|into ... HOST:PORT": the address after add joins, the others reach the cluster.
+    const named = r.where.nodes ?? [];
+    const joining = /\badd (?:(?:a |the )?(?:new )?(?:node|server|master) )?((?:\d{1,3}(?:\.\d{1,3}){3}|localhost):\d{1,5})\b.*\b(?:to|into)\b/i.exec(r.raw)?.[1];
+    if (!r.where.lab && !r.where.target && named.length >= 2 && joining && named.includes(joining)) {
+      return { family: "add_node", count: 1, role, newNode: joining, where: { nodes: named.filter((a) => a !== joining) }, assumed: [] };
+    }
+    if (r.where.nodes || r.where.target) {
+      return refuse("impossible", "The built-in planner adds a named server only with the cluster's address after it, or spare nodes of a lab.", "Say 'add HOST:PORT to the cluster at HOST:PORT', name the lab, or call cluster_add_node with the new node's HOST:PORT.");
+    }
     return {
       family: "add_node",
       count: r.count(/(\d+) (?:node|master|shard|replica)s?\b/) ?? 1,
-      role: /\breplicas?\b/.test(r.text) ? "replica" : "master",
+      role,
       where: r.where,
       assumed: [],
     };
   },
   plan(intent, history, env) {
+    if (intent.newNode) {
+      const added = history.find((h) => h.call.tool === "cluster_add_node");
+      const place = placeOf(intent.where);
+      if (added) return { done: `${env.dryRun ? "Would add" : "Added"} ${intent.newNode} to the cluster at ${place} as a ${intent.role}${intent.role === "master" ? " (give it slots with a rebalance)" : ""}.` };
+      return {
+        call: { tool: "cluster_add_node", args: { nodes: intent.where.nodes!, newNode: intent.newNode, ...(intent.role === "replica" ? { replica: true } : {}) } },
+        text: `Plan: join ${intent.newNode} to the cluster at ${place} as a ${intent.role} with cluster_add_node, then cluster_check.`,
+      };
+    }
     const at = whereOrOnlyLab(intent.where, history, "add its spare nodes", (lab) => `add a node to the cluster in lab ${lab}`);
     if (!("where" in at)) return at;
     return planSpareAdds(at.where.lab!, () => intent.count, intent.role, history, env);

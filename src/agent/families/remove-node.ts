@@ -37,7 +37,12 @@ export const removeNode = defineFamily<RemoveNodeIntent>({
     const rows = infoRows(history);
     if (!rows) return { call: readInfo(at.where), text: `Plan: read the cluster at ${placeOf(at.where)}, remove ${intent.count} node(s) with cluster_del_node (a master is drained first), then cluster_check.` };
     const removed = history.filter((h) => h.call.tool === "cluster_del_node");
-    if (removed.length >= intent.count) return { done: `${env.dryRun ? "Would remove" : "Removed"} ${removed.map((h) => h.call.args.node).join(", ")} from the cluster at ${placeOf(at.where)}.` };
+    if (removed.length >= intent.count) {
+      // The cluster is where the last removal entered it (not the removed node itself).
+      const entry = removed[removed.length - 1].call.args as { lab?: string; target?: string; nodes?: string[] };
+      const place = entry.lab || entry.target ? at.where : { nodes: entry.nodes };
+      return { done: `${env.dryRun ? "Would remove" : "Removed"} ${removed.map((h) => h.call.args.node).join(", ")} from the cluster at ${placeOf(place)}.` };
+    }
     const gone = new Set(removed.map((h) => String(h.call.args.node)));
     const left = rows.filter((r) => !gone.has(r.address));
     // The named address is the node to remove (and another member is the entry point).
