@@ -160,7 +160,7 @@ describe("refusals", () => {
   it("an unknown repair kind is refused", async () => {
     const r = await fix({ kinds: ["everything"] });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.message).toMatch(/Unknown repair kind everything/);
+    if (!r.ok) expect(r.error.message).toMatch(/Unknown repair kind 'everything'/);
   });
 
   it("without confirm, nothing changes and the plan comes back", async () => {

@@ -12,6 +12,10 @@ import { classify, replyCode } from "../src/ops/migrate/retry.js";
 import { emptiedMasters } from "../src/ops/migrate/protect.js";
 import { parseWeights } from "../src/ops/migrate/tool-shape.js";
 import { countSlots, SLOT_COUNT, splitSlots, type SlotRange } from "../src/redis/slots.js";
+import type { PilotError } from "../src/errors.js";
+import { cliWords } from "../src/cli/words.js";
+import { mcpWords, speak } from "../src/registry/words.js";
+import { allTools } from "../tools/index.js";
 
 const id = (c: string) => c.repeat(40);
 function master(c: string, port: number, slots: SlotRange[]): MapNode {
@@ -206,5 +210,28 @@ describe("moves and protections", () => {
     expect(parseWeights(["abc123=2", "127.0.0.1:7000=0.5"])).toEqual({ abc123: 2, "127.0.0.1:7000": 0.5 });
     expect(() => parseWeights(["abc"])).toThrow(/not a weight/);
     expect(() => parseWeights(["a=-1"])).toThrow(/not a weight/);
+  });
+});
+
+describe("refusals name arguments and tools in each front end's words", () => {
+  const cli = cliWords(allTools);
+  const nextOf = (f: () => unknown): string => {
+    try {
+      f();
+    } catch (err) {
+      return (err as PilotError).next;
+    }
+    throw new Error("no refusal");
+  };
+  it.each([
+    ["the target among the sources", () => planReshard(three(), { from: [id("a")], to: id("a"), slots: 10 }), "from: all", "--from all"],
+    ["a replica as the target", () => planReshard(three(), { from: [id("a")], to: id("d"), slots: 10 }), "cluster_failover", "'redis-pilot cluster failover'"],
+    ["slots the source does not own", () => planReshard(three(), { from: [id("a")], to: id("b"), slots: [{ start: 16000, end: 16001 }] }), "cluster_info", "'redis-pilot cluster info'"],
+    ["a negative threshold", () => planRebalance(three(), { threshold: -1 }), "threshold: PCT", "--threshold PCT"],
+  ])("%s", (_, refuse, mcp, command) => {
+    const next = nextOf(refuse);
+    expect(speak(next, mcpWords)).toContain(mcp);
+    expect(speak(next, cli)).toContain(command);
+    expect(speak(next, mcpWords)).not.toMatch(/--[a-z]|redis-pilot /);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ValidationError } from "../../src/errors.js";
+import { argRef } from "../../src/registry/words.js";
 import { failover } from "../../src/ops/failover/index.js";
 import { dryRunField, findingSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
@@ -41,7 +42,7 @@ export const clusterFailover = defineTool({
   cli: { args: ["nodes"], flags: { timeoutMs: "timeout" }, exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
   async handler(input, ctx) {
     const t = await ctx.targets.resolve(input, { mutate: true });
-    if (input.force && input.takeover) throw new ValidationError("force and takeover exclude each other.", "Pass one of them (takeover when no majority of masters can vote, force when the master is down).");
+    if (input.force && input.takeover) throw new ValidationError(`${argRef("force", "true", "cluster_failover")} and ${argRef("takeover", "true", "cluster_failover")} exclude each other.`, "Pass one of them (takeover when no majority of masters can vote, force when the master is down).");
     const r = await failover(
       { addresses: t.addresses, access: t.access, zones: t.zones, replica: input.replica, mode: input.takeover ? "takeover" : input.force ? "force" : "default", timeoutMs: input.timeoutMs, dryRun: input.dryRun },
       { progress: ctx.progress, signal: ctx.signal },

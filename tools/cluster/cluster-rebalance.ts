@@ -37,7 +37,7 @@ export const clusterRebalance = defineTool({
   async handler(input, ctx) {
     const t = await ctx.targets.resolve(input, { mutate: true });
     const weights = parseWeights(input.weight);
-    const savedPlan = input.plan ? await readPlanFile(input.plan) : undefined;
+    const savedPlan = input.plan ? await readPlanFile(input.plan, "cluster_rebalance") : undefined;
     const r = await rebalance(
       {
         addresses: t.addresses,

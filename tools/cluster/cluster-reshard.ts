@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ValidationError } from "../../src/errors.js";
+import { quoted, ValidationError } from "../../src/errors.js";
+import { argRef } from "../../src/registry/words.js";
 import { readPlanFile, writePlanFile } from "../../src/ops/migrate/plan-file.js";
 import { journalDirFor, migrationInputFields, migrationOutput, migrationOutputSchema, summarizeMigration } from "../../src/ops/migrate/tool-shape.js";
 import { reshard } from "../../src/ops/migrate/verbs.js";
@@ -35,10 +36,10 @@ export const clusterReshard = defineTool({
   async handler(input, ctx) {
     const t = await ctx.targets.resolve(input, { mutate: true });
     if (!input.plan && (input.slots === undefined) === (input.ranges === undefined)) {
-      throw new ValidationError("Name either slots (how many) or ranges (which ones), not both and not neither.", "Pass --slots N or --ranges 0-99,200.");
+      throw new ValidationError("Name either slots (how many) or ranges (which ones), not both and not neither.", `Pass ${argRef("slots", "N", "cluster_reshard")} or ${argRef("ranges", "0-99,200", "cluster_reshard")}.`);
     }
     const ranges = input.ranges === undefined ? undefined : parseRanges(input.ranges);
-    if (ranges === undefined && input.ranges !== undefined) throw new ValidationError(`'${input.ranges}' is not a list of slots and ranges within 0-16383.`, 'Write ranges like "0-99,200,300-310".');
+    if (ranges === undefined && input.ranges !== undefined) throw new ValidationError(`${quoted(input.ranges)} is not a list of slots and ranges within 0-16383.`, 'Write ranges like "0-99,200,300-310".');
     const savedPlan = input.plan ? await readPlanFile(input.plan) : undefined;
     const from = input.from.trim().toLowerCase() === "all" ? "all" : input.from.split(",").map((s) => s.trim()).filter(Boolean);
     const r = await reshard(

@@ -11,6 +11,7 @@
 import type { Finding } from "../../checks/finding.js";
 import { CancelledError, PilotError, TimeoutError, ValidationError, VerificationFailedError, errorMessage } from "../../errors.js";
 import { NodePool } from "../../redis/connection.js";
+import { argRef, toolRef } from "../../registry/words.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { ClusterView } from "../../topology/types.js";
@@ -60,7 +61,7 @@ export function joined(view: ClusterView, id: string, masterId?: string): { know
 export async function addNode(req: AddNodeRequest, ctx: OpContext): Promise<AddNodeResult> {
   const t0 = Date.now();
   const address = formatAddress(parseAddress(req.newNode));
-  if (req.masterId && !req.replica) throw new ValidationError("A master id was given without replica.", "Add --replica to join as a replica of that master, or leave out --master-id.");
+  if (req.masterId && !req.replica) throw new ValidationError("A master id was given without replica.", `Add ${argRef("replica", "true", "cluster_add_node")} to join as a replica of that master, or leave out ${argRef("masterId", undefined, "cluster_add_node")}.`);
   const pool = new NodePool(req.access);
   try {
     const snap = await stableSnapshot(pool, req);
@@ -100,7 +101,7 @@ export async function addNode(req: AddNodeRequest, ctx: OpContext): Promise<AddN
       const deadline = t0 + (req.timeoutMs ?? 30_000);
       let replicated = !masterId;
       for (;;) {
-        if (ctx.signal?.aborted) throw new CancelledError("add-node was cancelled; the node may already be a member.", "Run cluster check; remove it with cluster del-node if it should not stay.");
+        if (ctx.signal?.aborted) throw new CancelledError("add-node was cancelled; the node may already be a member.", `Run ${toolRef("cluster_check")}; remove it with ${toolRef("cluster_del_node")} if it should not stay.`);
         const view = await readClusterView([address, ...req.addresses], { pool, zones: req.zones, discover: false });
         if (!replicated && view.nodes.find((n) => n.self.id === fresh.id)?.peers.some((p) => p.id === masterId && !p.flags.includes("handshake"))) {
           await client.call("CLUSTER", "REPLICATE", masterId!);

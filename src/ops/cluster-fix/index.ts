@@ -7,7 +7,8 @@
 import { checkCluster } from "../../checks/cluster-checks.js";
 import { clusterMembers } from "../../topology/members.js";
 import type { Finding } from "../../checks/finding.js";
-import { PilotError, ValidationError, VerificationFailedError } from "../../errors.js";
+import { PilotError, quoted, ValidationError, VerificationFailedError } from "../../errors.js";
+import { againRef } from "../../registry/words.js";
 import { NodePool } from "../../redis/connection.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { ClusterView } from "../../topology/types.js";
@@ -52,7 +53,7 @@ function unknownNodes(view: ClusterView): string[] {
 function selectKinds(names?: string[]): readonly FixKind[] {
   if (!names?.length) return fixKinds;
   const unknown = names.filter((n) => !fixKinds.some((k) => k.name === n));
-  if (unknown.length) throw new ValidationError(`Unknown repair kind ${unknown.join(", ")}.`, `Use any of ${fixKinds.map((k) => k.name).join(", ")}.`);
+  if (unknown.length) throw new ValidationError(`Unknown repair kind ${unknown.map((k) => quoted(k)).join(", ")}.`, `Use any of ${fixKinds.map((k) => k.name).join(", ")}.`);
   return fixKinds.filter((k) => names.includes(k.name));
 }
 
@@ -64,7 +65,7 @@ export async function fixCluster(req: FixRequest, ctx: OpContext): Promise<FixRe
     const view = await readClusterView(req.addresses, { pool, zones: req.zones });
     const unknown = unknownNodes(view);
     if (unknown.length) {
-      throw new PilotError("node_unreachable", `Cannot fix the cluster while ${unknown.join(", ")} cannot be read and is not marked failed: what it holds is unknown.`, "Bring it back (or wait until the cluster marks it failed, after cluster-node-timeout), then run cluster fix again.");
+      throw new PilotError("node_unreachable", `Cannot fix the cluster while ${unknown.join(", ")} cannot be read and is not marked failed: what it holds is unknown.`, `Bring it back (or wait until the cluster marks it failed, after cluster-node-timeout), then ${againRef("cluster_fix")}.`);
     }
     const fctx: FixContext = { pool, access: req.access, addresses: req.addresses, zones: req.zones, view, journalDir: req.journalDir, replace: req.replace, progress: ctx.progress, signal: ctx.signal };
     const planned: { kind: FixKind; fixes: PlannedFix[] }[] = [];

@@ -5,6 +5,7 @@
  * Each kind takes its own repairs; one settles them (settle.ts) and closes the journals.
  */
 import { PilotError } from "../../errors.js";
+import { againRef } from "../../registry/words.js";
 import { clusterMap, type ClusterMap } from "../migrate/cluster-map.js";
 import { openJournals, runningJournals, type Journal } from "../migrate/journal.js";
 import { applyRepairs, plannedTargets, scanRepairs, type RepairScan } from "../migrate/repair.js";
@@ -25,7 +26,7 @@ async function scan(ctx: FixContext): Promise<SlotScan> {
   const live = await runningJournals(ctx.journalDir, ids);
   if (live.length) {
     const j = live[0].file;
-    throw new PilotError("migration_running", `A migration (${j.plan.purpose} ${j.plan.id}) is running right now in process ${j.pid}.`, `Let it finish, or stop it (kill -INT ${j.pid}; it leaves no slot open), then run cluster fix again.`);
+    throw new PilotError("migration_running", `A migration (${j.plan.purpose} ${j.plan.id}) is running right now in process ${j.pid}.`, `Let it finish, or stop it (kill -INT ${j.pid}; it leaves no slot open), then ${againRef("cluster_fix")}.`);
   }
   const journals = await openJournals(ctx.journalDir, ids);
   const found = await scanRepairs(ctx.pool, ctx.view, map, {

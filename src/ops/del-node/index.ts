@@ -9,6 +9,7 @@
 import type { Finding } from "../../checks/finding.js";
 import { PilotError, TimeoutError, ValidationError, VerificationFailedError, errorMessage } from "../../errors.js";
 import { NodePool } from "../../redis/connection.js";
+import { argRef, toolRef } from "../../registry/words.js";
 import { countSlots } from "../../redis/slots.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import type { OpContext } from "../progress.js";
@@ -68,7 +69,7 @@ export async function delNode(req: DelNodeRequest, ctx: OpContext): Promise<DelN
     const victim = findNode(snap.map, req.node, "node to remove");
     const slots = countSlots(victim.slots);
     if (victim.role === "master" && slots > 0 && !req.drain) {
-      throw new ValidationError(`${victim.address} (${victim.id.slice(0, 8)}) is a master holding ${slots} slot(s); removing it would lose them.`, "Pass drain to move its slots to the other masters first (or move them with cluster reshard).");
+      throw new ValidationError(`${victim.address} (${victim.id.slice(0, 8)}) is a master holding ${slots} slot(s); removing it would lose them.`, `Pass ${argRef("drain", "true", "cluster_del_node")} to move its slots to the other masters first (or move them with ${toolRef("cluster_reshard")}).`);
     }
     const others = snap.map.nodes.filter((n) => n.id !== victim.id);
     if (others.length === 0) throw new ValidationError(`${victim.address} is the only node of the cluster.`, "There is nothing to remove it from.");

@@ -11,6 +11,7 @@ import { checkSlotAgreement } from "../../checks/slot-checks.js";
 import type { Finding } from "../../checks/finding.js";
 import { CancelledError, TimeoutError, ValidationError, VerificationFailedError } from "../../errors.js";
 import { NodePool, connect } from "../../redis/connection.js";
+import { argRef, toolRef } from "../../registry/words.js";
 import { countSlots } from "../../redis/slots.js";
 import type { ClusterView } from "../../topology/types.js";
 import type { OpContext } from "../progress.js";
@@ -55,17 +56,17 @@ export async function failover(req: FailoverRequest, ctx: OpContext): Promise<Fa
   try {
     const { view, map } = await readSnapshot(pool, req);
     const replica = findNode(map, req.replica, "replica to promote");
-    if (replica.role !== "replica" || !replica.masterId) throw new ValidationError(`${replica.address} (${replica.id.slice(0, 8)}) is a master already.`, "Name one of its replicas (cluster info lists them under their master).");
+    if (replica.role !== "replica" || !replica.masterId) throw new ValidationError(`${replica.address} (${replica.id.slice(0, 8)}) is a master already.`, `Name one of its replicas (${toolRef("cluster_info")} lists them under their master).`);
     const master = map.nodes.find((n) => n.id === replica.masterId);
-    if (!master) throw new ValidationError(`The master of ${replica.address} is not in the cluster map.`, "Run cluster check; the replica may be orphaned.");
+    if (!master) throw new ValidationError(`The master of ${replica.address} is not in the cluster map.`, `Run ${toolRef("cluster_check")}; the replica may be orphaned.`);
     const slots = countSlots(master.slots);
     if (slots === 0) throw new ValidationError(`${replica.address}'s master ${master.address} serves no slots: there is nothing to take over.`, "Fail over a replica of a master with slots.");
     const masterView = view.nodes.find((n) => n.self.id === master.id);
     const replicaView = view.nodes.find((n) => n.self.id === replica.id);
     if (!replicaView) throw new ValidationError(`${replica.address} cannot be read.`, "A failover runs on the replica: it must answer.");
     if (mode === "default") {
-      if (!masterView) throw new ValidationError(`${master.address} cannot be read, and a coordinated failover needs it.`, "Use force (the master is down but a majority of masters can vote) or takeover.");
-      if (replicaView.replication.masterLinkStatus !== "up") throw new ValidationError(`${replica.address}'s link to ${master.address} is down, so a coordinated failover would wait for nothing.`, "Use force, or wait until the link is up (cluster check).");
+      if (!masterView) throw new ValidationError(`${master.address} cannot be read, and a coordinated failover needs it.`, `Use ${argRef("force", "true", "cluster_failover")} (the master is down but a majority of masters can vote) or ${argRef("takeover", "true", "cluster_failover")}.`);
+      if (replicaView.replication.masterLinkStatus !== "up") throw new ValidationError(`${replica.address}'s link to ${master.address} is down, so a coordinated failover would wait for nothing.`, `Use ${argRef("force", "true", "cluster_failover")}, or wait until the link is up (${toolRef("cluster_check")}).`);
     }
     const base = { mode, replica: { id: replica.id, address: replica.address }, oldMaster: { id: master.id, address: master.address, reachable: !!masterView }, slots };
     if (req.dryRun) return { ...base, applied: false, timings: { totalMs: Date.now() - t0 }, findings: [] };
@@ -80,7 +81,7 @@ export async function failover(req: FailoverRequest, ctx: OpContext): Promise<Fa
       ctx.progress({ step: "failover", message: `CLUSTER FAILOVER${mode === "default" ? "" : ` ${mode.toUpperCase()}`} sent to ${replica.address}`, elapsedMs: Date.now() - t0 });
       // Back to back: the first DEL the replica answers itself is the moment it takes writes.
       for (;;) {
-        if (ctx.signal?.aborted) throw new CancelledError("The failover was cancelled while waiting; the replica may still take over.", "Run cluster check to see which node is master.");
+        if (ctx.signal?.aborted) throw new CancelledError("The failover was cancelled while waiting; the replica may still take over.", `Run ${toolRef("cluster_check")} to see which node is master.`);
         try {
           await probe.call("DEL", key);
           timings.writableMs = Date.now() - sent;

@@ -3,11 +3,12 @@
  * replicas with their master, read from one ClusterView. Pure. Node references typed
  * by a user (a full id, an id prefix of at least 6 characters, or HOST:PORT) resolve here.
  */
-import { ValidationError } from "../../errors.js";
+import { quoted, ValidationError } from "../../errors.js";
 import { clusterMembers, type Member } from "../../topology/members.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
 import { SLOT_COUNT, countSlots, type SlotRange } from "../../redis/slots.js";
 import type { ClusterView } from "../../topology/types.js";
+import { toolRef } from "../../registry/words.js";
 
 export interface MapNode {
   id: string;
@@ -77,8 +78,8 @@ export function findNode(map: ClusterMap, ref: string, what = "node"): MapNode {
   const found = byAddress.length ? byAddress : byId;
   if (found.length === 1) return found[0];
   const known = map.nodes.map((n) => `${n.id.slice(0, 8)} (${n.address}, ${n.role})`).join(", ");
-  if (found.length > 1) throw new ValidationError(`The ${what} '${ref}' matches ${found.length} nodes.`, `Give more of the node id. Nodes: ${known}.`);
-  throw new ValidationError(`No ${what} '${ref}' in this cluster.`, `Name a node by id (or a unique prefix of 6+ characters) or HOST:PORT. Nodes: ${known}.`);
+  if (found.length > 1) throw new ValidationError(`The ${what} ${quoted(ref)} matches ${found.length} nodes.`, `Give more of the node id. Nodes: ${known}.`);
+  throw new ValidationError(`No ${what} ${quoted(ref)} in this cluster.`, `Name a node by id (or a unique prefix of 6+ characters) or HOST:PORT. Nodes: ${known}.`);
 }
 
 /** A node that must be a master (a target, a source, a drained node). */
@@ -88,7 +89,7 @@ export function findMaster(map: ClusterMap, ref: string, what: string): MapNode 
     const master = map.nodes.find((m) => m.id === n.masterId);
     throw new ValidationError(
       `The ${what} ${n.address} (${n.id.slice(0, 8)}) is a replica${master ? ` of ${master.address}` : ""}; slots live on masters.`,
-      `Name a master${master ? `, e.g. ${master.address}` : ""}, or promote the replica first with cluster failover.`,
+      `Name a master${master ? `, e.g. ${master.address}` : ""}, or promote the replica first with ${toolRef("cluster_failover")}.`,
     );
   }
   return n;

@@ -1,5 +1,6 @@
 /** Errors a migration raises that a user can act on. */
-import { PilotError, errorMessage } from "../../errors.js";
+import { PilotError, errorMessage, quoted } from "../../errors.js";
+import { argRef, toolRef } from "../../registry/words.js";
 
 /**
  * A server reply error without ioredis's `command` field: that field repeats the
@@ -13,8 +14,8 @@ export class DataConflictError extends PilotError {
   constructor(slot: number, key: string, from: string, to: string) {
     super(
       "data_conflict",
-      `Key '${key}' (slot ${slot}) exists on both ${from} and ${to} with different values; it was not overwritten and slot ${slot} is left open.`,
-      `Compare the two (DUMP on ${from}; ASKING then DUMP on ${to}), delete the copy you do not want, then run cluster fix; or rerun with --replace to keep ${from}'s.`,
+      `Key ${quoted(key)} (slot ${slot}) exists on both ${from} and ${to} with different values; it was not overwritten and slot ${slot} is left open.`,
+      `Compare the two (DUMP on ${from}; ASKING then DUMP on ${to}), delete the copy you do not want, then run ${toolRef("cluster_fix")}; or run it again with ${argRef("replace", "true")} to keep ${from}'s.`,
     );
   }
 }
@@ -24,7 +25,7 @@ export class SlotMoveError extends PilotError {
     super(
       "slot_move_failed",
       `Moving slot ${slot} from ${from} to ${to} failed: ${what}.`,
-      "Run cluster check to see which slots are open, then cluster fix to finish or undo them (the journal says which were planned).",
+      `Run ${toolRef("cluster_check")} to see which slots are open, then ${toolRef("cluster_fix")} to finish or undo them (the journal says which were planned).`,
     );
   }
 }
@@ -34,7 +35,7 @@ export class ClusterNotStableError extends PilotError {
     super(
       "cluster_not_stable",
       message,
-      "Wait a few seconds for gossip to settle and retry; if it stays, run cluster check, then cluster fix for open or uncovered slots.",
+      `Wait a few seconds for gossip to settle and retry; if it stays, run ${toolRef("cluster_check")}, then ${toolRef("cluster_fix")} for open or uncovered slots.`,
       findings,
     );
   }

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ValidationError, errorMessage } from "../../errors.js";
 import { describeIssues } from "../../registry/input-issue.js";
 import type { MigrationPlan } from "./plan.js";
+import { argRef } from "../../registry/words.js";
 
 const range = z.object({ start: z.number().int().min(0).max(16383), end: z.number().int().min(0).max(16383) }).refine((r) => r.end >= r.start, "end before start");
 const id = z.string().regex(/^[0-9a-f]{40}$/, "a 40-character node id");
@@ -26,21 +27,21 @@ export const planSchema = z.object({
   warnings: z.array(z.string()),
 });
 
-export async function readPlanFile(path: string): Promise<MigrationPlan> {
+export async function readPlanFile(path: string, tool = "cluster_reshard"): Promise<MigrationPlan> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    throw new ValidationError(`Cannot read the plan file ${path}: ${errorMessage(err)}.`, "Check the path; save a plan with --dry-run --plan-out FILE.");
+    throw new ValidationError(`Cannot read the plan file ${path}: ${errorMessage(err)}.`, `Check the path; save a plan with ${argRef("dryRun", "true", tool)} ${argRef("planOut", "FILE", tool)}.`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new ValidationError(`The plan file ${path} is not JSON.`, "Save a plan with --dry-run --plan-out FILE and pass that file.");
+    throw new ValidationError(`The plan file ${path} is not JSON.`, `Save a plan with ${argRef("dryRun", "true", tool)} ${argRef("planOut", "FILE", tool)} and pass that file.`);
   }
   const parsed = planSchema.safeParse(raw);
-  if (!parsed.success) throw new ValidationError(`The plan file ${path} is not a valid plan: ${describeIssues(parsed.error.issues, raw).sentence}.`, "Save a fresh plan with --dry-run --plan-out FILE.");
+  if (!parsed.success) throw new ValidationError(`The plan file ${path} is not a valid plan: ${describeIssues(parsed.error.issues, raw).sentence}.`, `Save a fresh plan with ${argRef("dryRun", "true", tool)} ${argRef("planOut", "FILE", tool)}.`);
   return parsed.data as MigrationPlan;
 }
 

@@ -8,6 +8,7 @@ import { ValidationError } from "../../errors.js";
 import { SLOT_COUNT, rangesToSlots, slotsToRanges } from "../../redis/slots.js";
 import { findMaster, mastersOf, slotCount, type ClusterMap, type MapNode } from "./cluster-map.js";
 import { keysIn, normalizeMoves, type Move } from "./plan.js";
+import { argRef } from "../../registry/words.js";
 
 export type BalanceMode = "slots" | "keys" | "memory";
 
@@ -124,7 +125,7 @@ function byLoad(parts: { node: MapNode; weight: number }[], wanted: number[], lo
 export function planRebalance(map: ClusterMap, req: RebalanceRequest, load?: ArrayLike<number>): RebalanceOutcome {
   const mode = req.mode ?? "slots";
   const threshold = req.threshold ?? 2;
-  if (!Number.isFinite(threshold) || threshold < 0) throw new ValidationError(`Threshold ${threshold} is not a percentage >= 0.`, "Pass --threshold PCT, e.g. 2.");
+  if (!Number.isFinite(threshold) || threshold < 0) throw new ValidationError(`Threshold ${threshold} is not a percentage >= 0.`, `Pass ${argRef("threshold", "PCT", "cluster_rebalance")}, e.g. 2.`);
   if (mode !== "slots" && !load) throw new ValidationError(`Rebalancing by ${mode} needs the ${mode} per slot.`, "This is a bug in the caller.");
   const parts = participants(map, req);
   const loadOf = (n: MapNode) => rangesToSlots(n.slots).reduce((a, s) => a + (mode === "slots" ? 1 : (load![s] ?? 0)), 0);

@@ -8,6 +8,7 @@ import { ValidationError } from "../../errors.js";
 import { countSlots, formatRanges, slotsToRanges, type SlotRange } from "../../redis/slots.js";
 import { findMaster, mastersOf, slotCount, type ClusterMap, type MapNode } from "./cluster-map.js";
 import { keysIn, normalizeMoves, type Move } from "./plan.js";
+import { argRef, toolRef } from "../../registry/words.js";
 
 export interface ReshardRequest {
   /** Master refs, or "all" for every master but the target. */
@@ -23,7 +24,7 @@ function sources(map: ClusterMap, req: ReshardRequest, target: MapNode): MapNode
   const dup = found.find((n, i) => found.findIndex((m) => m.id === n.id) !== i);
   if (dup) throw new ValidationError(`The source ${dup.address} is named twice.`, "Name each source once.");
   const self = found.find((n) => n.id === target.id);
-  if (self) throw new ValidationError(`The target ${self.address} is also a source.`, "Leave the target out of --from (--from all means every other master).");
+  if (self) throw new ValidationError(`The target ${self.address} is also a source.`, `Leave the target out of ${argRef("from", undefined, "cluster_reshard")} (${argRef("from", "all", "cluster_reshard")} means every other master).`);
   return found;
 }
 
@@ -34,7 +35,7 @@ function takeCount(srcs: MapNode[], n: number): Map<string, number[]> {
   if (n > total) {
     throw new ValidationError(
       `The source${srcs.length > 1 ? "s own" : " owns"} ${total} slot${total === 1 ? "" : "s"}, fewer than the ${n} asked for.`,
-      `Ask for at most ${total} slots, or add sources (--from all).`,
+      `Ask for at most ${total} slots, or add sources (${argRef("from", "all", "cluster_reshard")}).`,
     );
   }
   // Largest-remainder rounding, so the shares add up to exactly n.
@@ -68,7 +69,7 @@ function takeRanges(map: ClusterMap, srcs: MapNode[], ranges: SlotRange[], targe
   if (notOwned.length) {
     throw new ValidationError(
       `Slot${notOwned.length > 1 ? "s" : ""} ${formatRanges(slotsToRanges(notOwned).slice(0, 8))} ${notOwned.length > 1 ? "are" : "is"} not owned by ${srcs.length === 1 ? `the source ${srcs[0].address}` : "any of the sources"}.`,
-      "Name slots the sources own (cluster info lists each master's slots), or use --from all.",
+      `Name slots the sources own (${toolRef("cluster_info")} lists each master's slots), or use ${argRef("from", "all", "cluster_reshard")}.`,
     );
   }
   return taken;
@@ -77,11 +78,11 @@ function takeRanges(map: ClusterMap, srcs: MapNode[], ranges: SlotRange[], targe
 export function planReshard(map: ClusterMap, req: ReshardRequest, keysPerSlot?: ArrayLike<number>): Move[] {
   const target = findMaster(map, req.to, "target");
   const srcs = sources(map, req, target);
-  if (srcs.length === 0) throw new ValidationError("There is no master to take slots from.", "Add a master with slots, or name the sources with --from.");
+  if (srcs.length === 0) throw new ValidationError("There is no master to take slots from.", `Add a master with slots, or name the sources with ${argRef("from", undefined, "cluster_reshard")}.`);
   if (typeof req.slots === "number" && (!Number.isInteger(req.slots) || req.slots < 1 || req.slots > 16384)) {
-    throw new ValidationError(`${req.slots} is not a slot count between 1 and 16384.`, "Pass --slots N with 1 <= N <= 16384, or slot ranges such as 0-99,200.");
+    throw new ValidationError(`${req.slots} is not a slot count between 1 and 16384.`, `Pass ${argRef("slots", "N", "cluster_reshard")} with 1 <= N <= 16384, or ${argRef("ranges", "0-99,200", "cluster_reshard")}.`);
   }
-  if (Array.isArray(req.slots) && countSlots(req.slots) === 0) throw new ValidationError("No slots were named.", "Pass --slots N or ranges such as 0-99,200.");
+  if (Array.isArray(req.slots) && countSlots(req.slots) === 0) throw new ValidationError("No slots were named.", `Pass ${argRef("slots", "N", "cluster_reshard")} or ${argRef("ranges", "0-99,200", "cluster_reshard")}.`);
   const taken = typeof req.slots === "number" ? takeCount(srcs, req.slots) : takeRanges(map, srcs, req.slots, target);
   return normalizeMoves(
     [...taken].map(([from, slots]) => {

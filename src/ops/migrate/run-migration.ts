@@ -25,6 +25,7 @@ import { applyRepairs, plannedTargets, scanRepairs } from "./repair.js";
 import { readSnapshot, stableSnapshot, type ClusterTarget, type Snapshot } from "./session.js";
 import { describeRepair, type SlotRepair } from "./slot-repair.js";
 import { verifyMoves } from "./verify.js";
+import { argRef } from "../../registry/words.js";
 
 export interface Planned {
   moves: Move[];
@@ -120,7 +121,7 @@ export async function runMigration(req: MigrationRequest, ctx: OpContext): Promi
     let basis = "";
     if (req.savedPlan) {
       const cmp = comparePlan(req.savedPlan, snap.map);
-      if (cmp.mismatches.length) throw new PilotError("plan_mismatch", `The saved plan ${req.savedPlan.id} no longer matches the cluster: ${cmp.mismatches[0]}`, "Make a new plan with --dry-run --plan-out FILE (or run without --plan).", cmp.mismatches);
+      if (cmp.mismatches.length) throw new PilotError("plan_mismatch", `The saved plan ${req.savedPlan.id} no longer matches the cluster: ${cmp.mismatches[0]}`, `Make a new plan with ${argRef("dryRun", "true", PURPOSE_TOOL[req.purpose])} ${argRef("planOut", "FILE", PURPOSE_TOOL[req.purpose])} (or leave out ${argRef("plan", undefined, PURPOSE_TOOL[req.purpose])}).`, cmp.mismatches);
       planned = { moves: cmp.remaining };
       basis = ` (saved plan ${req.savedPlan.id}, ${cmp.done} slot(s) already in place)`;
     } else if (resumed) {

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { inputFileField, outputFileField } from "../../registry/files.js";
-import { ValidationError } from "../../errors.js";
+import { quoted, ValidationError } from "../../errors.js";
 import { findingSchema } from "../../registry/fields.js";
 import { countSlots, formatRanges } from "../../redis/slots.js";
 import type { ResolvedTarget } from "../../targets/resolver.js";
@@ -92,7 +92,7 @@ export function parseWeights(pairs: string[] = []): Record<string, number> {
   const out: Record<string, number> = {};
   for (const p of pairs) {
     const m = /^([^=\s]+)=(\d+(?:\.\d+)?)$/.exec(p.trim());
-    if (!m) throw new ValidationError(`'${p}' is not a weight of the form ID=W.`, "Write weights as NODE=W, e.g. 7f3c2a=2 or 127.0.0.1:7000=0.");
+    if (!m) throw new ValidationError(`${quoted(p)} is not a weight of the form ID=W.`, "Write weights as NODE=W, e.g. 7f3c2a=2 or 127.0.0.1:7000=0.");
     out[m[1]] = Number(m[2]);
   }
   return out;

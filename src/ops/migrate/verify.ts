@@ -11,6 +11,7 @@ import { formatRanges, rangesToSlots, slotsToRanges } from "../../redis/slots.js
 import type { ClusterView } from "../../topology/types.js";
 import { readSnapshot, stabilityFindings, type ClusterTarget } from "./session.js";
 import type { Move } from "./plan.js";
+import { toolRef } from "../../registry/words.js";
 
 /** Slots of the moves that some node still sees elsewhere, with one such node. */
 export function notYetVisible(view: ClusterView, moves: Move[]): { slots: number[]; node?: string } {
@@ -46,7 +47,7 @@ export async function verifyMoves(pool: NodePool, target: ClusterTarget, moves: 
           severity: "error",
           code: "move_not_visible",
           message: `${missing.slots.length} moved slot(s) (${formatRanges(slotsToRanges(missing.slots).slice(0, 6))}) are not yet owned by their target in the view of ${missing.node}.`,
-          next: "Gossip usually spreads it within a second; run cluster check again, and cluster fix if it stays.",
+          next: `Gossip usually spreads it within a second; run ${toolRef("cluster_check")} again, and ${toolRef("cluster_fix")} if it stays.`,
           node: missing.node,
         });
       }

@@ -16,6 +16,7 @@ import type { Move } from "../plan.js";
 import { MigrationProgress } from "../rate.js";
 import { redisMigrationCancel, redisMigrationImport, redisMigrationStatus, valkeyCancelSlotMigrations, valkeyGetSlotMigrations, valkeyMigrateSlots } from "./commands.js";
 import { parseRedisMigrations, parseValkeyMigrations, type AtomicJob } from "./parse.js";
+import { argRef, toolRef } from "../../../registry/words.js";
 
 export interface AtomicRequest {
   kind: "valkey" | "redis";
@@ -73,7 +74,7 @@ export async function runAtomic(req: AtomicRequest, ctx: OpContext): Promise<{ s
         progress.add(countSlots(m.slots), m.keys ?? 0);
         req.onMoveDone?.(i, m);
       } else if (!cancelled) {
-        throw new PilotError("atomic_migration_failed", `The atomic migration of slots ${formatRanges(m.slots)} from ${address(m.from)} to ${address(m.to)} ended ${job.outcome}: ${job.message || job.state}.`, "The servers left those slots with their source; run cluster check, then retry (or pass path keys to move key by key).");
+        throw new PilotError("atomic_migration_failed", `The atomic migration of slots ${formatRanges(m.slots)} from ${address(m.from)} to ${address(m.to)} ended ${job.outcome}: ${job.message || job.state}.`, `The servers left those slots with their source; run ${toolRef("cluster_check")}, then retry (or pass ${argRef("path", "keys")} to move key by key).`);
       }
     }
     if (!pending.size) break;
