@@ -4,6 +4,7 @@ import { delNode } from "../../src/ops/del-node/index.js";
 import { journalDirFor, migrationOutput, migrationOutputSchema, parseWeights } from "../../src/ops/migrate/tool-shape.js";
 import { confirmField, dryRunField, findingSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
+import { argRef } from "../../src/registry/words.js";
 
 /** redis-cli's form `del-node HOST:PORT NODE_ID`: the id may come as the last positional argument. */
 function splitNodeArg(nodes: string[] | undefined, node: string | undefined): { nodes?: string[]; node?: string } {
@@ -14,7 +15,7 @@ function splitNodeArg(nodes: string[] | undefined, node: string | undefined): { 
 }
 
 function noNode(): never {
-  throw new ValidationError("No node to remove was named.", "Name it with node (a node id, prefix or HOST:PORT), or on the command line after the entry node: del-node HOST:PORT NODE_ID.");
+  throw new ValidationError("No node to remove was named.", `Name it with ${argRef("node", "NODE", "cluster_del_node")} (a node id, prefix or HOST:PORT; on the command line a node id may also follow the entry node, as in redis-cli).`);
 }
 
 export const clusterDelNode = defineTool({
