@@ -16,6 +16,7 @@ import type { PilotError } from "../src/errors.js";
 import { cliWords } from "../src/cli/words.js";
 import { mcpWords, speak } from "../src/registry/words.js";
 import { allTools } from "../tools/index.js";
+import { namedPlacement, placeReplica } from "../src/ops/add-node/placement.js";
 
 const id = (c: string) => c.repeat(40);
 function master(c: string, port: number, slots: SlotRange[]): MapNode {
@@ -233,5 +234,27 @@ describe("refusals name arguments and tools in each front end's words", () => {
     expect(speak(next, mcpWords)).toContain(mcp);
     expect(speak(next, cli)).toContain(command);
     expect(speak(next, mcpWords)).not.toMatch(/--[a-z]|redis-pilot /);
+  });
+});
+
+describe("replica placement (add-node --replica)", () => {
+  const zoned = () => {
+    const m = three();
+    const zone: Record<string, string> = { [id("a")]: "z1", [id("b")]: "z2", [id("c")]: "z1", [id("d")]: "z2" };
+    const host: Record<string, string> = { [id("a")]: "127.0.1.1", [id("b")]: "127.0.2.1", [id("c")]: "127.0.1.2", [id("d")]: "127.0.2.2" };
+    return { ...m, nodes: m.nodes.map((n) => ({ ...n, zone: zone[n.id], host: host[n.id] })) };
+  };
+  it.each([
+    ["another zone first, then the fewest replicas", { host: "127.0.1.9", zone: "z1" }, "127.0.0.1:7001", undefined],
+    ["in z2: the z1 master without a replica", { host: "127.0.2.9", zone: "z2" }, "127.0.0.1:7002", undefined],
+  ])("%s", (_, newNode, address, warning) => {
+    const p = placeReplica(zoned(), newNode)!;
+    expect(p.master.address).toBe(address);
+    expect(p.warning).toBe(warning);
+  });
+  it("a named master in the new replica's zone is honoured, with a warning", () => {
+    const b = zoned().nodes.find((n) => n.id === id("b"))!;
+    expect(namedPlacement(b, { host: "127.0.2.9", zone: "z2" })).toMatchObject({ reason: "named by the request", warning: expect.stringMatching(/shares zone z2 with its master 127\.0\.0\.1:7001/) });
+    expect(namedPlacement(b, { host: "127.0.1.9", zone: "z1" }).warning).toBeUndefined();
   });
 });

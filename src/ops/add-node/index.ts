@@ -19,7 +19,7 @@ import type { OpContext } from "../progress.js";
 import { preflight } from "../cluster-create/preflight.js";
 import { findMaster } from "../migrate/cluster-map.js";
 import { settledFindings, stableSnapshot, type ClusterTarget } from "../migrate/session.js";
-import { placeReplica } from "./placement.js";
+import { namedPlacement, placeReplica } from "./placement.js";
 
 export interface AddNodeRequest extends ClusterTarget {
   newNode: string;
@@ -70,7 +70,7 @@ export async function addNode(req: AddNodeRequest, ctx: OpContext): Promise<AddN
     const grant = await req.access.name(address);
     const [fresh] = await preflight(pool, [address]);
     const zone = req.zone ?? grant.zone;
-    const placement = req.replica ? (req.masterId ? { master: findMaster(snap.map, req.masterId, "master for the replica"), reason: "named by the request" } : placeReplica(snap.map, { host: fresh.ip, zone })) : undefined;
+    const placement = req.replica ? (req.masterId ? namedPlacement(findMaster(snap.map, req.masterId, "master for the replica"), { host: fresh.ip, zone }) : placeReplica(snap.map, { host: fresh.ip, zone })) : undefined;
     if (req.replica && !placement) throw new ValidationError("The cluster has no master with slots for a replica to serve.", "Add it as a master, or give the cluster slots first.");
     if (placement && req.access.connection(placement.master.address).password && !fresh.masterauthSet) {
       throw new PilotError("masterauth_missing", `${address} would replicate ${placement.master.address}, which requires a password, but ${address} has no masterauth set.`, `Set masterauth (and masteruser with ACLs) on ${address}, e.g. CONFIG SET masterauth <password>, then retry.`);

@@ -12,6 +12,17 @@ export interface Placement {
   warning?: string;
 }
 
+/** What a new replica shares with a master it is given (zone first, then host), or "" for nothing. */
+export function sharedWith(m: MapNode, newNode: { host: string; zone?: string }): string {
+  return newNode.zone !== undefined && m.zone === newNode.zone ? `zone ${m.zone}` : m.host === newNode.host ? `host ${m.host}` : "";
+}
+
+/** The named master: honoured, with a warning when it shares the new replica's zone or host. */
+export function namedPlacement(master: MapNode, newNode: { host: string; zone?: string }): Placement {
+  const where = sharedWith(master, newNode);
+  return { master, reason: "named by the request", ...(where ? { warning: `the new replica shares ${where} with its master ${master.address}: losing that ${where.split(" ")[0]} loses both` } : {}) };
+}
+
 export function placeReplica(map: ClusterMap, newNode: { host: string; zone?: string }): Placement | undefined {
   const masters = map.nodes.filter((n) => n.role === "master" && n.slots.length > 0);
   if (masters.length === 0) return undefined;
@@ -23,7 +34,7 @@ export function placeReplica(map: ClusterMap, newNode: { host: string; zone?: st
     const [x, y] = [rank(a), rank(b)];
     return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || a.address.localeCompare(b.address, "en", { numeric: true });
   })[0];
-  const where = sameZone(best) ? `zone ${best.zone}` : sameHost(best) ? `host ${best.host}` : "";
+  const where = sharedWith(best, newNode);
   return {
     master: best,
     reason: `${best.address} has ${replicas(best)} replica(s), the fewest${where ? "" : " among masters on another host and zone"}`,
