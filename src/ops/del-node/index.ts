@@ -109,7 +109,7 @@ export async function delNode(req: DelNodeRequest, ctx: OpContext): Promise<DelN
     const failed = forgotten.map((r, i) => [r, others[i]] as const).filter(([r]) => r.status === "rejected" && !/Unknown node/i.test(errorMessage((r as PromiseRejectedResult).reason)));
     if (failed.length) {
       const [r, n] = failed[0];
-      throw new PilotError("forget_failed", `${n.address} refused CLUSTER FORGET ${victim.id.slice(0, 8)}: ${errorMessage((r as PromiseRejectedResult).reason)}.`, `Run CLUSTER FORGET ${victim.id} on every node within 60 s of each other, then cluster check.`);
+      throw new PilotError("forget_failed", `${n.address} refused CLUSTER FORGET ${victim.id.slice(0, 8)}: ${errorMessage((r as PromiseRejectedResult).reason)}.`, `Run CLUSTER FORGET ${victim.id} on every node within 60 s of each other, then ${toolRef("cluster_check")}.`);
     }
     // Reset / shutdown only when asked; the node still answers until then.
     const victimClient = await pool.get(victim.address);
