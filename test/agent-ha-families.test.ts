@@ -219,3 +219,11 @@ describe("fail over a master name or a master", () => {
     expect(r.calls[2].args).toEqual({ lab: "demo", replica: "127.0.1.3:7002" });
   });
 });
+
+describe("force and takeover are a Redis Cluster's", () => {
+  it("a forced failover at a Sentinel lab is refused, naming the word, not run as a plain one", () => {
+    const r = walk("force a failover of the master in lab ha", (c) => (c.tool === "lab_list" ? { labs: [HA] } : { nodes: HA_ROWS, unreachable: [] }));
+    expect(r.calls.map((c) => c.tool)).toEqual(["lab_list"]);
+    expect(r.last).toMatchObject({ reason: "impossible", refuse: expect.stringMatching(/force failover .* runs Sentinel\. Ask without "force"/) });
+  });
+});

@@ -54,6 +54,14 @@ describe("rebalance", () => {
     const { next } = planOf("rebalance lab demo", [info({ lab: "demo" })]);
     expect(callOf(next)).toEqual({ tool: "cluster_rebalance", args: { lab: "demo", useEmptyMasters: true } });
   });
+  it.each([
+    ["rebalance lab demo by keys", { mode: "keys" }],
+    ["rebalance lab demo by memory with a threshold of 5%", { mode: "memory", threshold: 5 }],
+    ["rebalance lab demo with threshold 10 percent", { threshold: 10 }],
+  ])("%s: mode and threshold reach cluster_rebalance", (request, extra) => {
+    const { next } = planOf(request, [info({ lab: "demo" })]);
+    expect(callOf(next)).toEqual({ tool: "cluster_rebalance", args: { lab: "demo", useEmptyMasters: true, ...extra } });
+  });
 });
 
 describe("fix", () => {
@@ -68,6 +76,15 @@ describe("failover", () => {
   it("promotes a replica of the named master", () => {
     const { next } = planOf("fail over the master at 127.0.0.1:7000", [info({ nodes: ["127.0.0.1:7000"] })]);
     expect(callOf(next)).toEqual({ tool: "cluster_failover", args: { nodes: ["127.0.0.1:7000"], replica: "127.0.0.1:7003" } });
+  });
+  it.each([
+    ["force a failover of the master at 127.0.0.1:7000", { force: true }],
+    ["fail over the master at 127.0.0.1:7000 with takeover", { takeover: true }],
+  ])("%s: the mode reaches cluster_failover", (request, how) => {
+    const { next } = planOf(request, [info({ nodes: ["127.0.0.1:7000"] })]);
+    expect(callOf(next)).toEqual({ tool: "cluster_failover", args: { nodes: ["127.0.0.1:7000"], replica: "127.0.0.1:7003", ...how } });
+    const h = [info({ nodes: ["127.0.0.1:7000"] }), ok("cluster_failover", callOf(next)!.args, {})];
+    expect(planOf(request, h).next).toMatchObject({ done: expect.stringMatching(/\((force|takeover)\)\.$/) });
   });
   it("refuses a master without replica", () => {
     expect(planOf("fail over the master at 127.0.0.1:7001", [info({ nodes: ["127.0.0.1:7001"] })]).next).toMatchObject({ reason: "impossible" });

@@ -23,10 +23,14 @@ export interface FailoverIntent extends BaseIntent {
   name?: string;
   /** "promote X", "switch over to X": the named node is the replica to promote. */
   promote: boolean;
+  /** "force a failover", "... with takeover": CLUSTER FAILOVER FORCE / TAKEOVER (a Redis Cluster only). */
+  mode?: "force" | "takeover";
 }
 
 export const FAILOVER = /\b(?:failover|promote|takeover|switchover|switch over)\b/;
 const PROMOTE = /\bpromote\b|\b(?:failover|switchover|switch over) to\b/;
+const TAKEOVER = /\btake ?over\b/;
+const FORCE = /\bforced?\b|\bforcibly\b/;
 
 /** Words after "fail over" that are not a Sentinel master's name. */
 const NOT_A_NAME = new Set(
@@ -62,6 +66,7 @@ function extract(r: Reading): FailoverIntent {
     count: r.count(/(\d+) (?:node|master|replica|shard)s?\b/) ?? 1,
     ...(name ? { name } : {}),
     promote: PROMOTE.test(r.bare),
+    ...(TAKEOVER.test(r.bare) ? { mode: "takeover" as const } : FORCE.test(r.bare) ? { mode: "force" as const } : {}),
     where,
     assumed: [],
   };
@@ -72,12 +77,13 @@ function planCluster(intent: FailoverIntent, where: Where, history: readonly Cal
   const rows = infoRows(history);
   if (!rows) return { call: readInfo(where), text: `Plan: read the cluster at ${where.lab ? `lab ${where.lab}` : where.target ? `target ${where.target}` : where.nodes!.join(" ")}, promote a replica of ${intent.count === 1 ? "a master" : `${intent.count} masters`} with cluster_failover, then cluster_check.` };
   const done = history.filter((h) => h.call.tool === "cluster_failover");
-  if (done.length >= intent.count) return { done: `${env.dryRun ? "Would fail over" : "Failed over"} ${done.map((d) => `to ${d.call.args.replica}`).join(", ")}.` };
+  if (done.length >= intent.count) return { done: `${env.dryRun ? "Would fail over" : "Failed over"} ${done.map((d) => `to ${d.call.args.replica}`).join(", ")}${intent.mode ? ` (${intent.mode})` : ""}.` };
   if (lastCall(history, "cluster_failover") && !lastCall(history, "cluster_failover")!.result?.ok) return { stop: "The failover did not succeed.", reason: "failed" };
   const used = new Set(done.map((d) => String(d.call.args.replica)));
   // A replica named by address is the one promoted; a named master has one of its replicas promoted; else masters in address order, each once.
   const namedReplica = where.nodes?.find((a) => rows.some((r) => r.role === "replica" && r.address === a));
-  if (namedReplica && !used.has(namedReplica)) return { call: { tool: "cluster_failover", args: { ...whereArgs(where), replica: namedReplica } } };
+  const how = intent.mode ? { [intent.mode]: true } : {};
+  if (namedReplica && !used.has(namedReplica)) return { call: { tool: "cluster_failover", args: { ...whereArgs(where), replica: namedReplica, ...how } } };
   if (namedReplica || (intent.promote && where.nodes?.length)) {
     const named = where.nodes![0];
     if (!namedReplica) return { refuse: `${named} is ${rows.some((r) => r.address === named) ? "already a master" : "not a node of this cluster"}; name a replica to promote.`, reason: "impossible" };
@@ -86,7 +92,7 @@ function planCluster(intent: FailoverIntent, where: Where, history: readonly Cal
   const candidates = masters(rows).filter((m) => m.slotCount > 0 && (!named || m.address === named));
   const replica = candidates.flatMap((m) => rows.filter((r) => r.role === "replica" && r.master === m.address && !used.has(r.address)))[0];
   if (!replica) return { refuse: `${named ? `${named} has` : "The masters have"} no replica to promote.`, reason: "impossible" };
-  return { call: { tool: "cluster_failover", args: { ...whereArgs(where), replica: replica.address } } };
+  return { call: { tool: "cluster_failover", args: { ...whereArgs(where), replica: replica.address, ...how } } };
 }
 
 const placeOfIntent = (intent: FailoverIntent, history: readonly CallOutcome[]) =>
@@ -109,6 +115,9 @@ export const failover = defineFamily<FailoverIntent>({
     const found = placeOfIntent(intent, history);
     if (!("place" in found)) return found;
     const place: HaPlace = found.place;
+    if (place.kind !== "cluster" && intent.mode) {
+      return { refuse: `A ${intent.mode} failover is a Redis Cluster's (CLUSTER FAILOVER ${intent.mode.toUpperCase()}); ${place.lab ? `lab ${place.lab}` : "this place"} runs ${place.kind === "sentinel" ? "Sentinel" : "plain replication"}. Ask without "${intent.mode}".`, reason: "impossible" };
+    }
     if (place.kind !== "cluster") return planReplicationFailover({ count: intent.count, name: intent.name, promote: intent.promote, nodes: intent.where.nodes }, place, history, env);
     if (intent.name) return { refuse: `${place.lab ? `Lab ${place.lab}` : "It"} runs a Redis Cluster, which fails over by itself and has no Sentinel master named ${intent.name}; say which master, e.g. "fail over the master at HOST:PORT".`, reason: "impossible" };
     return planCluster(intent, place.where, history, env);
