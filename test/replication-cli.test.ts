@@ -92,4 +92,13 @@ describe("bad inputs change nothing and say so in one sentence", () => {
     ]);
     expect(out.unreachable).toEqual([]);
   });
+
+  it("switchover with a lab and no master finds the one master with replicas; with neither it says what to give", async () => {
+    expect(oneError(await runBin(["replication", "switchover"]))).toBe("error: Name the master to switch over from. Give the master (HOST:PORT), or a lab or target that has one master.");
+    const r = await mcp.client.callTool({ name: "replication_switchover", arguments: {} });
+    expect(textOf(r)).toMatch(/Give the master \(master: HOST:PORT\), or a lab or target that has one master\./);
+    const dry = await runBin(["replication", "switchover", "--lab", "cli-rep", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`would switch over from ${a} to ${b}`);
+  });
 });

@@ -5,13 +5,37 @@ import { mastersBy } from "../../src/ops/sentinel/remonitor.js";
 import { resolveNamed } from "../../src/ops/resolve-named.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
-import { defineTool } from "../../src/registry/tool.js";
+import { defineTool, type ToolContext } from "../../src/registry/tool.js";
+import { NodePool } from "../../src/redis/connection.js";
+import { readReplicationView } from "../../src/topology/replication-view.js";
+import { ValidationError } from "../../src/errors.js";
+import { argRef, toolRef } from "../../src/registry/words.js";
 import { dirname, join } from "node:path";
 import { journalDirFor } from "../../src/ops/migrate/tool-shape.js";
 import { SWITCHOVER_DIR } from "../../src/ops/replication/switchover-journal.js";
 
+const TOOL = "replication_switchover";
+
+/** With a lab or target and no master named: the one master there that has replicas (it may have moved since the lab was built). */
+async function onlyMaster(ctx: Pick<ToolContext, "targets">, ref: { lab?: string; target?: string }): Promise<string> {
+  if (!ref.lab && !ref.target) throw new ValidationError("Name the master to switch over from.", `Give the master (${argRef("master", "HOST:PORT", TOOL)}), or a lab or target that has one master.`);
+  const t = await ctx.targets.resolve(ref, { mutate: false });
+  const pool = new NodePool(t.access);
+  try {
+    const view = await readReplicationView(t.addresses, { pool, zones: t.zones });
+    const masters = view.nodes.filter((n) => n.replication.role === "master" && n.replication.connectedReplicas.length > 0).map((n) => n.address);
+    if (masters.length === 1) return masters[0];
+    throw new ValidationError(
+      masters.length ? `There are ${masters.length} masters with replicas here (${masters.join(", ")}): which one to switch over from is not clear.` : "No master with a replica was found here: there is nothing to switch over to.",
+      masters.length ? `Give the master (${argRef("master", "HOST:PORT", TOOL)}).` : `Attach a replica first (${toolRef("replication_attach")}).`,
+    );
+  } finally {
+    await pool.close();
+  }
+}
+
 export const replicationSwitchover = defineTool({
-  name: "replication_switchover",
+  name: TOOL,
   title: "Planned switchover to a replica",
   description:
     "Move the master role to one of its replicas losing no acknowledged write: pauses writes on the master (CLIENT PAUSE WRITE), waits until the " +
@@ -21,7 +45,7 @@ export const replicationSwitchover = defineTool({
   toolset: "replication",
   input: z.object({
     ...targetFields,
-    master: z.string().describe("The current master, HOST:PORT."),
+    master: z.string().optional().describe("The current master, HOST:PORT; default: with lab or target, the one master there that has replicas."),
     to: z.string().optional().describe("The replica to promote, HOST:PORT; default: the most up-to-date online replica."),
     sentinels: z.array(z.string()).optional().describe("Sentinels watching the master (HOST:PORT); default: the lab's sentinels."),
     name: z.string().optional().describe("The master name the sentinels know it by (default: the lab's, 'mymaster')."),
@@ -47,7 +71,7 @@ export const replicationSwitchover = defineTool({
   async handler(input, ctx) {
     const lab = input.lab ? await loadLab(input.lab) : undefined;
     const sentinels = input.sentinels ?? lab?.sentinels?.map((s) => formatAddress(s)) ?? [];
-    const master = formatAddress(parseAddress(input.master));
+    const master = formatAddress(parseAddress(input.master ?? (await onlyMaster(ctx, input))));
     const t = await resolveNamed(ctx, input, [master, ...(input.to ? [input.to] : [])], true);
     // The caller (or the lab state) names the sentinels: their own owner's credentials and policy, never the master's.
     for (const s of sentinels) await t.access.name(s);
