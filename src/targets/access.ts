@@ -24,7 +24,8 @@ export interface AccessPolicy {
 /** Why a node may not be changed, in one sentence plus the next step. */
 export function refusal(address: string, owner: Owner, claims: Claim[], via?: string): MutationNotAllowedError {
   const node = via ? `${address} (reported by ${via})` : address;
-  const blocking = claims.filter((c) => !c.mutable).map((c) => describeOwner(c.owner));
+  // A peer no lab or target claims carries an ownerless claim (admit): that is the bare-address case, not an owner to name.
+  const blocking = claims.filter((c) => !c.mutable && c.owner.kind !== "none").map((c) => describeOwner(c.owner));
   if (owner.kind === "none" && blocking.length === 0) {
     return new MutationNotAllowedError(
       `${node} is read-only here: it belongs to no lab or config target, and bare addresses are read-only for this caller.`,
