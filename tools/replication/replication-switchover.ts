@@ -16,10 +16,11 @@ import { SWITCHOVER_DIR } from "../../src/ops/replication/switchover-journal.js"
 
 const TOOL = "replication_switchover";
 
-/** With a lab or target and no master named: the one master there that has replicas (it may have moved since the lab was built). */
-async function onlyMaster(ctx: Pick<ToolContext, "targets">, ref: { lab?: string; target?: string }): Promise<string> {
-  if (!ref.lab && !ref.target) throw new ValidationError("Name the master to switch over from.", `Give the master (${argRef("master", "HOST:PORT", TOOL)}), or a lab or target that has one master.`);
-  const t = await ctx.targets.resolve(ref, { mutate: false });
+/** With a lab, target or node list and no master named: the one master there that has replicas (it may have moved since the lab was built). */
+async function onlyMaster(ctx: Pick<ToolContext, "targets">, ref: { lab?: string; target?: string; nodes?: string[] }): Promise<string> {
+  if (!ref.lab && !ref.target && !ref.nodes?.length) throw new ValidationError("Name the master to switch over from.", `Give the master (${argRef("master", "HOST:PORT", TOOL)}), or a lab or target that has one master.`);
+  // mutate: the switchover will change these nodes, so a read-only place is refused before anything is read.
+  const t = await ctx.targets.resolve(ref, { mutate: true });
   const pool = new NodePool(t.access);
   try {
     const view = await readReplicationView(t.addresses, { pool, zones: t.zones });
@@ -45,7 +46,7 @@ export const replicationSwitchover = defineTool({
   toolset: "replication",
   input: z.object({
     ...targetFields,
-    master: z.string().optional().describe("The current master, HOST:PORT; default: with lab or target, the one master there that has replicas."),
+    master: z.string().optional().describe("The current master, HOST:PORT; default: the one master with replicas among the lab, target or nodes."),
     to: z.string().optional().describe("The replica to promote, HOST:PORT; default: the most up-to-date online replica."),
     sentinels: z.array(z.string()).optional().describe("Sentinels watching the master (HOST:PORT); default: the lab's sentinels."),
     name: z.string().optional().describe("The master name the sentinels know it by (default: the lab's, 'mymaster')."),
