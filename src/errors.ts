@@ -102,7 +102,7 @@ export class LabError extends PilotError {
 /** A lab whose state file cannot be read: only that lab is affected. */
 export class LabStateBrokenError extends PilotError {
   constructor(readonly lab: string, readonly file: string, why: string) {
-    super("lab_state_broken", `The state file of lab '${lab}' (${file}) cannot be used: ${why}.`, `Stop what is left of it and remove it with 'redis-pilot lab down ${lab} --force' (lab_down with force: true).`);
+    super("lab_state_broken", `The state file of lab '${lab}' (${file}) cannot be used: ${why}.`, `Stop what is left of it and remove it with ${callRef("lab_down", { name: lab, force: "true" })}.`);
   }
 }
 

@@ -62,7 +62,7 @@ describe("node faults on the local backend", () => {
     await labFault("faults", 2, "pause");
     expect(await pingOutcome(node.host, node.port)).toBe("connected");
     expect((await labStatus("faults")).nodes[2]).toMatchObject({ running: false, fault: "paused" });
-    await expect(labFault("faults", 2, "start")).rejects.toMatchObject({ message: expect.stringMatching(/paused, not stopped/), next: expect.stringMatching(/lab unpause/) });
+    await expect(labFault("faults", 2, "start")).rejects.toMatchObject({ message: expect.stringMatching(/paused, not stopped/), next: expect.stringMatching(/lab_unpause/) });
     await labFault("faults", 2, "unpause");
     expect(await pingOutcome(node.host, node.port)).toBe("pong");
     await expect(labFault("faults", 2, "unpause")).rejects.toThrow(/not paused/);

@@ -14,6 +14,7 @@ describe("speak", () => {
     [`Run ${toolRef("cluster_check")}.`, "Run cluster_check.", "Run 'redis-pilot cluster check'."],
     [`Stop it with ${callRef("lab_down", { name: "demo" })}.`, "Stop it with lab_down with name: demo.", "Stop it with 'redis-pilot lab down demo'."],
     [`Pass ${argRef("lab", "NAME")}.`, "Pass lab: NAME.", "Pass --lab NAME."],
+    [`Then ${callRef("lab_up", { name: "demo", nodes: "3" })}.`, "Then lab_up with name: demo, nodes: 3.", "Then 'redis-pilot lab up --name demo --nodes 3'."],
     [`Pass ${argRef("nodes", "[HOST:PORT, ...]")}.`, "Pass nodes: [HOST:PORT, ...].", "Pass HOST:PORT arguments."],
     [`Fix ${argRef("replicasPerMaster", undefined, "cluster_check")}.`, "Fix replicasPerMaster.", "Fix --replicas."],
     [`Fix ${argRef("timeoutMs", undefined, "cluster_create")}.`, "Fix timeoutMs.", "Fix --timeout."],

@@ -6,6 +6,7 @@
  * already know each other, which INFO cannot show.
  */
 import { labStatus, loadLab } from "../lab/index.js";
+import { callRef, toolRef } from "../registry/words.js";
 import { plural, refuse, type Refusal } from "./intent.js";
 
 export interface ExistingLab {
@@ -40,10 +41,10 @@ export async function readExistingLab(name: string): Promise<ExistingLab | undef
 export function existingLabProblem(lab: ExistingLab): Refusal | undefined {
   const elsewhere = `or leave "lab ${lab.name}" out of the request to get a new lab`;
   if (!lab.cluster) {
-    return refuse("impossible", `Lab ${lab.name} runs without cluster mode, so its nodes cannot form a Redis Cluster.`, `Try "redis-pilot lab down ${lab.name} --yes" and then "redis-pilot lab up --name ${lab.name} --nodes ${lab.nodes}", ${elsewhere}.`);
+    return refuse("impossible", `Lab ${lab.name} runs without cluster mode, so its nodes cannot form a Redis Cluster.`, `Try ${callRef("lab_down", { name: lab.name, confirm: "true" })} and then ${callRef("lab_up", { name: lab.name, nodes: String(lab.nodes) })}, ${elsewhere}.`);
   }
   if (lab.down.length) {
-    return refuse("impossible", `Lab ${lab.name} has ${plural(lab.down.length, "node")} down (${lab.down.join(", ")}).`, `Try "redis-pilot lab status ${lab.name}" to see them and restart the lab, ${elsewhere}.`);
+    return refuse("impossible", `Lab ${lab.name} has ${plural(lab.down.length, "node")} down (${lab.down.join(", ")}).`, `Try ${callRef("lab_status", { name: lab.name })} to see them and ${toolRef("lab_start")} to start them, ${elsewhere}.`);
   }
   if (lab.replicas || lab.keys) {
     const what = [lab.replicas ? `${plural(lab.replicas, "node")} already replicate` : "", lab.keys ? `it holds ${plural(lab.keys, "key")}` : ""].filter(Boolean).join(" and ");

@@ -10,6 +10,7 @@ import { invokeTool, type InvokeError, type InvokeResult } from "../registry/inv
 import type { TargetResolver } from "../targets/resolver.js";
 import { findTool } from "../registry/filters.js";
 import { isMutating, type AnyTool } from "../registry/tool.js";
+import { speak, toolRef, type Words } from "../registry/words.js";
 import type { CallOutcome, PlannedCall, Planner, PlannerTurn } from "./planner.js";
 import type { Transcript } from "./transcript.js";
 import { readVerification, type Verification } from "./verification.js";
@@ -72,6 +73,8 @@ export interface LoopOptions {
   maxSteps?: number;
   signal?: AbortSignal;
   onEvent?: (e: LoopEvent) => void;
+  /** How the run's own last words name tools and arguments (tool results keep MCP's: the planner reads them). @default mcpWords */
+  words?: Words;
 }
 
 /** A finished call as the run records it, read as a verification when it is one. */
@@ -146,7 +149,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
 
   const { transcript } = opts;
   const finish = async (outcome: RunOutcome, text: string): Promise<LoopResult> => {
-    const message = transcript.scrub(text);
+    const message = transcript.scrub(speak(text, opts.words));
     const request = transcript.scrub(opts.request);
     const result: LoopResult = { request, planner: opts.planner.name, dryRun, outcome, message, plan, steps, verification, labsStarted, totalMs: Date.now() - started };
     await transcript.write("end", { outcome, message, verified: outcome === "verified", totalMs: result.totalMs, labsStarted, verification });
@@ -174,7 +177,7 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
       turn = await opts.planner.next(outcomes);
     } catch (err) {
       await transcript.write("planner", { kind: "error", text: renderError(err) });
-      return finish("failed", renderError(err));
+      return finish("failed", renderError(err, opts.words));
     }
     // The turn's call arguments (a password for lab_up) and its own words are learned
     // before its text is written or shown, so a secret in both is scrubbed from both.
@@ -193,13 +196,13 @@ export async function runLoop(opts: LoopOptions): Promise<LoopResult> {
     outcomes = [];
     let stop: { outcome: RunOutcome; message: string } | undefined;
     for (const call of turn.calls) {
-      if (!stop && opts.signal?.aborted) stop = { outcome: "stopped", message: "Cancelled by the user; check the servers (e.g. cluster_check) before retrying." };
+      if (!stop && opts.signal?.aborted) stop = { outcome: "stopped", message: `Cancelled by the user; check the servers (e.g. ${toolRef("cluster_check")}) before retrying.` };
       if (stop) {
         outcomes.push({ call, skipped: "the loop stopped before this call" });
         continue;
       }
       if (steps.length >= maxSteps) {
-        stop = { outcome: "budget_exhausted", message: `Stopped at the step budget (${maxSteps} tool calls) before the request was done. Raise --max-steps or split the request.` };
+        stop = { outcome: "budget_exhausted", message: `Stopped at the step budget (${maxSteps} tool calls) before the request was done. Raise the step budget (--max-steps) or split the request.` };
         outcomes.push({ call, skipped: "step budget reached" });
         continue;
       }

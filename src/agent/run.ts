@@ -12,6 +12,7 @@ import { loadConfig, type PilotConfig } from "../targets/config.js";
 import { createResolver } from "../targets/resolver.js";
 import { allTools } from "../../tools/index.js";
 import type { AnyTool, ToolContext } from "../registry/tool.js";
+import type { Words } from "../registry/words.js";
 import { loadAgentDefinition } from "./agent-md.js";
 import { createBuiltinPlanner } from "./builtin-planner.js";
 import { runLoop, type LoopEvent, type LoopResult, type RunOutcome } from "./loop.js";
@@ -39,6 +40,8 @@ export interface AgentRunOptions {
   signal?: AbortSignal;
   /** Claude client settings (tests point baseURL at a local server). */
   anthropic?: { apiKey?: string; baseURL?: string; maxRetries?: number };
+  /** How the run's last words name tools (the CLI passes its own). @default mcpWords */
+  words?: Words;
   /** Lab name when the request names none (tests pin it). */
   newLabName?: () => string;
 }
@@ -136,6 +139,7 @@ export async function runAgent(opts: AgentRunOptions): Promise<AgentRun> {
     maxSteps: opts.maxSteps,
     signal: opts.signal,
     onEvent: opts.onEvent,
+    words: opts.words,
   });
   const cleanup = FAILED_RUN[result.outcome] && !opts.keep ? await removeLabs(result.labsStarted, transcript) : [];
   const removed = new Set(cleanup.filter((c) => c.ok).map((c) => c.lab));

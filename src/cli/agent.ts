@@ -15,6 +15,7 @@ import { loadConfig } from "../targets/config.js";
 import { runbookFromAgentRun } from "../runbook/from-agent.js";
 import { askTty } from "./run-tool.js";
 import { signalExitCode, untilStopped } from "./signals.js";
+import { cliWords } from "./words.js";
 
 /** The run as --json prints it: everything but secrets (the transcript's rules apply to args). */
 export const runJson = (r: AgentRun): string => JSON.stringify(redact(r, secretValues(r)), null, 2) + "\n";
@@ -54,6 +55,7 @@ export async function runAgentCli(request: string, flags: AgentFlags, configPath
       config,
       confirm: flags.yes ? undefined : askTty,
       signal,
+      words: cliWords(allTools),
       onEvent: flags.json ? undefined : liveOutput((t) => process.stdout.write(t), flags.verbose ? (t) => process.stderr.write(t) : undefined),
     };
     const run = await runAgent(opts);

@@ -6,7 +6,7 @@
  */
 import type { AnyTool } from "../registry/tool.js";
 import type { Words } from "../registry/words.js";
-import { kebab } from "./input-fields.js";
+import { inputFields, kebab } from "./input-fields.js";
 import { SHARED_FIELDS } from "./shared-flags.js";
 
 /** `cluster_add_node` -> { noun: "cluster", verb: "add-node" }. */
@@ -23,7 +23,9 @@ const command = (tool: string) => {
 /** The words of the CLI; `tools` gives each tool's flag names and positional arguments. */
 export function cliWords(tools: readonly AnyTool[] = []): Words {
   const find = (name?: string) => tools.find((t) => t.name === name);
-  const positional = (tool: AnyTool | undefined, field: string) => (tool?.cli?.args ?? (field === "nodes" ? ["nodes"] : [])).includes(field as never);
+  // As the verbs do (tool-verbs.ts): HOST:PORT nodes (targetFields) are positional by default, lab_up's node count is not.
+  const addressList = (tool: AnyTool | undefined) => !tool || inputFields(tool.input).some((f) => f.name === "nodes" && f.kind === "strings");
+  const positional = (tool: AnyTool | undefined, field: string) => (tool?.cli?.args ?? (field === "nodes" && addressList(tool) ? ["nodes"] : [])).includes(field as never);
 
   /** One argument as typed: "--lab NAME", "--yes", "HOST:PORT", "<name>". */
   function arg(field: string, value: string | undefined, toolName?: string): string {

@@ -7,6 +7,7 @@
 import { ValidationError } from "../errors.js";
 import { formatAddress, parseAddress } from "../redis/address.js";
 import type { ToolContext } from "../registry/tool.js";
+import { argRef } from "../registry/words.js";
 import type { ResolvedTarget, TargetRef } from "../targets/resolver.js";
 
 export async function resolveNamed(ctx: Pick<ToolContext, "targets">, ref: TargetRef, named: string[], mutate: boolean): Promise<ResolvedTarget> {
@@ -17,7 +18,7 @@ export async function resolveNamed(ctx: Pick<ToolContext, "targets">, ref: Targe
     try {
       t.access.grant(a);
     } catch {
-      throw new ValidationError(`${a} is not one of the nodes of ${ref.lab ? `lab ${ref.lab}` : `target ${ref.target}`}.`, `Name a node of it (${t.addresses.join(", ")}), or pass the address alone without --lab/--target.`);
+      throw new ValidationError(`${a} is not one of the nodes of ${ref.lab ? `lab ${ref.lab}` : `target ${ref.target}`}.`, `Name a node of it (${t.addresses.join(", ")}), or pass the address alone without ${argRef("lab")}/${argRef("target")}.`);
     }
   }
   return t;

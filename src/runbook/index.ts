@@ -24,7 +24,7 @@ export class RunbookInvalidError extends PilotError {
     super(
       "runbook_invalid",
       `${file} has ${n} problem${n === 1 ? "" : "s"}, so nothing was run: ${renderProblems(problems.slice(0, 1), file)}${n > 1 ? ` (and ${n - 1} more)` : ""}.`,
-      `Fix ${n === 1 ? "it" : "them"} (redis-pilot runbook validate ${file} lists every one) and run it again.`,
+      `Fix ${n === 1 ? "it" : "them"} (this error's details list every one) and run it again.`,
       problems,
     );
   }

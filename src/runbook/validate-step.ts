@@ -157,7 +157,7 @@ export function savedTypes(save: Record<string, string> | undefined, tool: AnyTo
 export function findTool(tools: readonly AnyTool[], name: string, out: StepProblem[]): AnyTool | undefined {
   const tool = tools.find((t) => t.name === name);
   if (tool) return tool;
-  out.push({ path: ["tool"], message: `unknown tool '${name}'${didYouMean(name, tools.map((t) => t.name))} (redis-pilot mcp lists the tools)` });
+  out.push({ path: ["tool"], message: `unknown tool '${name}'${didYouMean(name, tools.map((t) => t.name))} (a runbook names tools as MCP's tools/list does, e.g. cluster_check)` });
   return undefined;
 }
 

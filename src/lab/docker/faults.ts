@@ -6,6 +6,7 @@
  */
 import type Dockerode from "dockerode";
 import { LabError } from "../../errors.js";
+import { toolRef } from "../../registry/words.js";
 import type { NodeFaults } from "../faults/types.js";
 import type { LabNode, LabState } from "../types.js";
 import { READY_TIMEOUT_MS, waitContainerReady } from "./container.js";
@@ -48,7 +49,7 @@ export const dockerFaults: NodeFaults = {
     const c = await containerOf(node);
     await engineCall(node, () => c.start());
     const outcome = await waitContainerReady(c, node.host, node.port, node.dir, state.password);
-    if (outcome.kind === "timeout") throw new LabError(`Node ${node.host}:${node.port} did not answer within ${READY_TIMEOUT_MS} ms of its start.`, "Check its log in the node dir (redis.log) and lab status.");
+    if (outcome.kind === "timeout") throw new LabError(`Node ${node.host}:${node.port} did not answer within ${READY_TIMEOUT_MS} ms of its start.`, `Check its log in the node dir (redis.log) and ${toolRef("lab_status")}.`);
     if (outcome.kind === "exited") {
       throw new LabError(`Node ${node.host}:${node.port} exited at start: ${outcome.log.replace(/\s*\n\s*/g, " | ") || "no log output"}.`, `If another process took port ${node.port}, stop it and start the node again.`);
     }

@@ -11,6 +11,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import type Dockerode from "dockerode";
 import { LabError, errorMessage } from "../../errors.js";
+import { argRef, callRef, toolRef } from "../../registry/words.js";
 import { findRedisServer } from "../redis-binary.js";
 import { statusOf } from "./engine.js";
 import { parseLdd } from "./ldd.js";
@@ -87,7 +88,7 @@ export async function hostImageRef(): Promise<string> {
 export async function buildLocalImage(docker: Dockerode, force = false): Promise<ImageInfo> {
   const started = Date.now();
   if (process.platform !== "linux") {
-    throw new LabError("The local image copies the host's redis-server, which only works on Linux.", "Name a registry image instead, e.g. --image redis:7.2.");
+    throw new LabError("The local image copies the host's redis-server, which only works on Linux.", `Name a registry image instead, e.g. ${argRef("image", "redis:7.2", "lab_up")}.`);
   }
   const bin = findRedisServer();
   const ref = await hostImageRef();
@@ -100,7 +101,7 @@ export async function buildLocalImage(docker: Dockerode, force = false): Promise
     const stream = await docker.importImage(Readable.from([tarArchive(rootfsEntries(files))]), { repo, tag, changes: IMAGE_CHANGES });
     await follow(docker, stream);
   } catch (err) {
-    throw new LabError(`docker import of ${ref} failed: ${errorMessage(err)}.`, "Check that the engine runs Linux containers on this host (docker info), then retry 'redis-pilot lab image'.");
+    throw new LabError(`docker import of ${ref} failed: ${errorMessage(err)}.`, `Check that the engine runs Linux containers on this host (docker info), then retry ${toolRef("lab_image")}.`);
   }
   return { ref, source: "built", sizeBytes: await imagePresent(docker, ref), elapsedMs: Date.now() - started };
 }
@@ -115,7 +116,7 @@ export async function pullImage(docker: Dockerode, ref: string, force = false): 
   } catch (err) {
     throw new LabError(
       `Could not pull ${ref}: ${errorMessage(err)}.`,
-      "Without a registry, build the local image from this host's redis-server: 'redis-pilot lab image' (no --image), then 'lab up --backend docker'.",
+      `Without a registry, build the local image from this host's redis-server with ${toolRef("lab_image")} (no image named), then ${callRef("lab_up", { backend: "docker" })}.`,
     );
   }
   return { ref, source: "pulled", sizeBytes: await imagePresent(docker, ref), elapsedMs: Date.now() - started };

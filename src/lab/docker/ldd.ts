@@ -7,6 +7,7 @@
  *   linux-vdso.so.1 (0x00007f...)                                     in the kernel: skip
  */
 import { LabError } from "../../errors.js";
+import { argRef } from "../../registry/words.js";
 
 export function parseLdd(output: string): string[] {
   const paths: string[] = [];
@@ -27,7 +28,7 @@ export function parseLdd(output: string): string[] {
     if (direct) paths.push(direct[1]);
   }
   if (missing.length) {
-    throw new LabError(`redis-server needs libraries ldd cannot find: ${missing.join(", ")}.`, "Reinstall redis-server (apt-get install --reinstall redis-server), or name a registry image with --image.");
+    throw new LabError(`redis-server needs libraries ldd cannot find: ${missing.join(", ")}.`, `Reinstall redis-server (apt-get install --reinstall redis-server), or name a registry image with ${argRef("image", "IMAGE", "lab_up")}.`);
   }
   return [...new Set(paths)];
 }

@@ -9,6 +9,7 @@
  */
 import { LabError, LabNotFoundError, ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
+import { callRef, toolRef } from "../../registry/words.js";
 import { labStateDir, loadLab, saveLab } from "../store.js";
 import type { LabBackendName, LabNode, LabState, NodeFault } from "../types.js";
 import { iptablesInstalled, removeChain, sweepOrphanChains, writeChain } from "./iptables.js";
@@ -16,6 +17,7 @@ import { localFaults } from "./local.js";
 import { BUS_PORT_OFFSET } from "../ports.js";
 import { chainName, chainRules, heal, isolate, type Cut, type CutMember } from "./partition-rules.js";
 import type { NodeAction, NodeFaults } from "./types.js";
+import { startFirst } from "./next-steps.js";
 
 export { NODE_ACTIONS, type NodeAction, type NodeFaults } from "./types.js";
 export type { Cut } from "./partition-rules.js";
@@ -45,19 +47,20 @@ export function findNode(state: LabState, ref: string | number): LabNode {
   }
   if (!node) {
     const listed = [...state.nodes.map((n) => `${n.index}=${formatAddress(n)}`), ...sentinels.map((n) => `s${n.index}=${formatAddress(n)}`)];
-    throw new ValidationError(`Lab ${state.name} has no node '${ref}' (nodes: ${listed.join(", ")}).`, "Name a node by HOST:PORT or by its index (a sentinel as s0, s1, ...); lab_status lists them.");
+    throw new ValidationError(`Lab ${state.name} has no node '${ref}' (nodes: ${listed.join(", ")}).`, `Name a node by HOST:PORT or by its index (a sentinel as s0, s1, ...); ${toolRef("lab_status")} lists them.`);
   }
   return node;
 }
 
 /** Refuses an action the node's recorded fault rules out, before anything is signalled. */
-export function checkAction(node: LabNode, action: NodeAction): void {
+export function checkAction(lab: string, node: LabNode, action: NodeAction): void {
   const where = formatAddress(node);
   const down = node.fault === "killed" || node.fault === "stopped";
-  if (action === "start" && !down) throw new LabError(`Node ${where} is ${node.fault ?? "running"}, not stopped.`, node.fault === "paused" ? `Unpause it: 'redis-pilot lab unpause ${where}'.` : "Use restart to stop and start it.");
-  if ((action === "kill" || action === "stop" || action === "pause") && down) throw new LabError(`Node ${where} is already ${node.fault}.`, `Start it first: 'redis-pilot lab start ${where}'.`);
-  if (action === "pause" && node.fault === "paused") throw new LabError(`Node ${where} is already paused.`, `Unpause it: 'redis-pilot lab unpause ${where}'.`);
-  if (action === "unpause" && node.fault !== "paused") throw new LabError(`Node ${where} is not paused.`, "Pause it first, or leave it as it is.");
+  const unpause = `Unpause it: ${callRef("lab_unpause", { node: where, lab })}.`;
+  if (action === "start" && !down) throw new LabError(`Node ${where} is ${node.fault ?? "running"}, not stopped.`, node.fault === "paused" ? unpause : `Use ${toolRef("lab_restart")} to stop and start it.`);
+  if ((action === "kill" || action === "stop" || action === "pause") && down) throw new LabError(`Node ${where} is already ${node.fault}.`, startFirst(lab, where));
+  if (action === "pause" && node.fault === "paused") throw new LabError(`Node ${where} is already paused.`, unpause);
+  if (action === "unpause" && node.fault !== "paused") throw new LabError(`Node ${where} is not paused.`, `Pause it first (${toolRef("lab_pause")}), or leave it as it is.`);
 }
 
 export interface NodeFaultResult {
@@ -84,7 +87,7 @@ function describe(node: LabNode): NodeFaultResult["node"] {
 /** What labFault would do, checked against the state but touching nothing (a dry run). */
 export async function planFault(labName: string, ref: string | number, action: NodeAction): Promise<NodeFaultResult["node"]> {
   const node = findNode(await requireLab(labName), ref);
-  if (action !== "restart") checkAction(node, action);
+  if (action !== "restart") checkAction(labName, node, action);
   return describe(node);
 }
 
@@ -100,7 +103,7 @@ export async function labFault(labName: string, ref: string | number, action: No
     await saveNode(labName, node);
     node = await faults.start(state, node);
   } else {
-    checkAction(node, action);
+    checkAction(labName, node, action);
     node = await faults[action](state, node);
   }
   await saveNode(labName, node);

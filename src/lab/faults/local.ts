@@ -7,11 +7,13 @@ import { isNodeProcess, respawnNode, stopNode } from "../node-process.js";
 import { findRedisServer } from "../redis-binary.js";
 import type { LabNode, LabState } from "../types.js";
 import type { NodeFaults } from "./types.js";
+import { startFirst } from "./next-steps.js";
+import { toolRef } from "../../registry/words.js";
 import { setTimeout as sleep } from "node:timers/promises";
 
-function livePid(node: LabNode): number {
+function livePid(state: LabState, node: LabNode): number {
   if (node.pid === undefined || !isNodeProcess(node.pid, node.dir)) {
-    throw new LabError(`Node ${node.host}:${node.port} is not running (pid ${node.pid ?? "unknown"}).`, `Start it first: 'redis-pilot lab start ${node.host}:${node.port}'.`);
+    throw new LabError(`Node ${node.host}:${node.port} is not running (pid ${node.pid ?? "unknown"}).`, startFirst(state.name, `${node.host}:${node.port}`));
   }
   return node.pid;
 }
@@ -25,21 +27,21 @@ async function waitGone(pid: number, dir: string): Promise<void> {
 }
 
 export const localFaults: NodeFaults = {
-  async kill(_state, node) {
-    const pid = livePid(node);
+  async kill(state, node) {
+    const pid = livePid(state, node);
     process.kill(pid, "SIGKILL");
     await waitGone(pid, node.dir);
     return { ...node, fault: "killed" };
   },
 
-  async stop(_state, node) {
-    await stopNode(livePid(node), node.dir);
+  async stop(state, node) {
+    await stopNode(livePid(state, node), node.dir);
     return { ...node, fault: "stopped" };
   },
 
   async start(state, node) {
     if (node.pid !== undefined && isNodeProcess(node.pid, node.dir)) {
-      throw new LabError(`Node ${node.host}:${node.port} is already running (pid ${node.pid}).`, "Stop or kill it first, or use restart.");
+      throw new LabError(`Node ${node.host}:${node.port} is already running (pid ${node.pid}).`, `Stop or kill it first, or use ${toolRef("lab_restart")}.`);
     }
     const sentinel = state.sentinels?.some((s) => s.dir === node.dir) ?? false;
     const pid = await respawnNode(findRedisServer(), node.host, node.port, node.dir, state.password, sentinel ? ["--sentinel"] : []);
@@ -47,13 +49,13 @@ export const localFaults: NodeFaults = {
     return { ...rest, pid };
   },
 
-  async pause(_state, node) {
-    process.kill(livePid(node), "SIGSTOP");
+  async pause(state, node) {
+    process.kill(livePid(state, node), "SIGSTOP");
     return { ...node, fault: "paused" };
   },
 
-  async unpause(_state, node) {
-    process.kill(livePid(node), "SIGCONT");
+  async unpause(state, node) {
+    process.kill(livePid(state, node), "SIGCONT");
     const { fault: _gone, ...rest } = node;
     return rest;
   },

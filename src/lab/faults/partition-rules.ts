@@ -12,6 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { ValidationError } from "../../errors.js";
+import { argRef } from "../../registry/words.js";
 
 export type Cut = [string, string];
 
@@ -47,7 +48,7 @@ export function isolate(zone: string, zones: readonly string[], existing: readon
   if (!zones.includes(zone)) {
     throw new ValidationError(`Zone '${zone}' is not a zone of this lab (zones: ${zones.join(", ")}).`, "Name one of the lab's zones; lab_status lists them.");
   }
-  if (zones.length < 2) throw new ValidationError(`The lab has only zone ${zone}: there is nothing to cut it from.`, "Start the lab with --zones 2 or more.");
+  if (zones.length < 2) throw new ValidationError(`The lab has only zone ${zone}: there is nothing to cut it from.`, `Start the lab with ${argRef("zones", "2", "lab_up")} or more.`);
   const all = new Map(existing.map((c) => [key(c), ordered(c)]));
   for (const other of zones) if (other !== zone) all.set(key([zone, other]), ordered([zone, other]));
   return [...all.values()].sort((x, y) => key(x).localeCompare(key(y)));

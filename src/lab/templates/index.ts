@@ -3,6 +3,7 @@
  * theirs here (a file per template, one line in TEMPLATES).
  */
 import { ValidationError } from "../../errors.js";
+import { argRef } from "../../registry/words.js";
 import { activePassive } from "./active-passive.js";
 import { readReplicas } from "./read-replicas.js";
 import { sentinel3 } from "./sentinel-3.js";
@@ -17,6 +18,6 @@ export const TEMPLATES: readonly LabTemplate[] = [activePassive, readReplicas, s
 
 export function findTemplate(name: string): LabTemplate {
   const t = TEMPLATES.find((x) => x.name === name);
-  if (!t) throw new ValidationError(`No lab template named '${name}' (known: ${TEMPLATES.map((x) => x.name).join(", ")}).`, "Pick one of the known templates, or leave out --template.");
+  if (!t) throw new ValidationError(`No lab template named '${name}' (known: ${TEMPLATES.map((x) => x.name).join(", ")}).`, `Pick one of the known templates, or leave out ${argRef("template", undefined, "lab_up")}.`);
   return t;
 }
