@@ -5,7 +5,7 @@
  * SIGKILL, which nothing can handle, is test/cluster-create-killed.test.ts.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,5 +77,45 @@ describe("the agent stopped by SIGTERM", () => {
     expect(lab).toBeDefined();
     expect((await listLabs()).map((l) => l.name)).not.toContain(lab);
     expect(r.stdout).toContain(`Removed lab ${lab}, which this run started`);
+  });
+});
+
+describe("runbook run stopped by a signal", () => {
+  it.each([
+    ["SIGTERM", 143],
+    ["SIGHUP", 129],
+  ] as const)("%s mid-step: the step is cancelled (settings put back), cleanup runs, the report says so, exit %i", async (signal, exit) => {
+    const lab = await labUp({ name: `rb-${signal.toLowerCase()}`, nodes: 6, nodeTimeoutMs: 15000 });
+    const addresses = lab.nodes.map((n) => formatAddress(n));
+    const file = join(home, `stop-${signal}.yaml`);
+    writeFileSync(
+      file,
+      [
+        "name: stopped mid-build",
+        `target: { lab: ${lab.name} }`,
+        "steps:",
+        "  - { id: create, tool: cluster_create, with: { replicas: 1 } }",
+        "  - { id: after, tool: cluster_check }",
+        "cleanup:",
+        "  - { id: look, tool: lab_status, with: { name: " + lab.name + " } }",
+        "",
+      ].join("\n"),
+    );
+    const report = join(home, `stop-${signal}.json`);
+    const r = await runAndSignal(["runbook", "run", file, "--report", "json", report], { stream: "stderr", pattern: /addslots/ }, signal);
+    expect(r.sent, r.stderr).toBe(true);
+    expect(r.code, r.stdout + r.stderr).toBe(exit);
+    expect(r.stderr).toContain(`redis-pilot: ${signal} received, stopping at the next safe point; the clean-up steps still run`);
+    expect(r.stdout).toContain("Runbook 'stopped mid-build' was cancelled");
+    expect(r.stdout).toContain(`First failure: the run was interrupted by ${signal}`);
+    // The step in flight was cancelled, the next never ran, cleanup did.
+    expect(r.stdout).toMatch(/create.*cluster_create/);
+    expect(r.stdout).toMatch(/look.*lab_status/);
+    const json = JSON.parse(readFileSync(report, "utf8")) as { status: string; failure: string; steps: { key: string; status: string }[] };
+    expect(json).toMatchObject({ status: "cancelled", failure: `the run was interrupted by ${signal}` });
+    expect(Object.fromEntries(json.steps.map((s) => [s.key, s.status]))).toMatchObject({ create: "error", after: "skipped", look: "passed" });
+    for (const a of addresses) expect(pairs(await settings(a)), a).toEqual(pairs(ORIGINAL));
+    const journals = join(labStateDir(lab.name), "build-settings");
+    expect(existsSync(journals) ? readdirSync(journals) : []).toEqual([]);
   });
 });

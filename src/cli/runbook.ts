@@ -3,7 +3,8 @@
  * not a tool call but a sequence of them). `run` validates the whole file, runs it with
  * progress on stderr, prints the summary on stdout, writes --report files, and exits 0
  * only when every expectation held (1 when one failed, 2 when the file is invalid and
- * nothing ran). Ctrl-C stops the steps and runs cleanup; a second Ctrl-C stops cleanup.
+ * nothing ran, 128 + n when signal n stopped it). SIGINT, SIGTERM or SIGHUP cancels the
+ * step in flight and runs cleanup; a second one stops cleanup, a third exits at once.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -30,6 +31,7 @@ import { stepTitle } from "../runbook/reports.js";
 import { invalidReport } from "../runbook/invalid-report.js";
 import { liveRunOutput } from "../runbook/live-output.js";
 import type { Problem } from "../runbook/types.js";
+import { signalExitCode, untilStopped } from "./signals.js";
 
 interface ReportTarget {
   format: ReportFormat;
@@ -101,32 +103,26 @@ export async function runRunbookCli(given: string | undefined, flags: RunFlags, 
     await writeReports(invalidReport(file, problems), reports);
     return 2;
   }
-  const run = new AbortController();
+  // SIGINT, SIGTERM and SIGHUP alike: the first cancels the step in flight and lets cleanup run, a second stops cleanup, a third exits.
   const cleanup = new AbortController();
-  const onSigint = () => {
-    if (!run.signal.aborted) {
-      process.stderr.write("\nCancelling: the current step is told to stop, then cleanup runs (Ctrl-C again to stop cleanup too).\n");
-      run.abort();
-    } else cleanup.abort();
-  };
-  process.on("SIGINT", onSigint);
-  try {
-    const report = await executeRunbook(v.runbook, {
-      tools: allTools,
-      targets: createResolver({ config, allowAdhocMutations: true }),
-      files: anywhere,
-      signal: run.signal,
-      cleanupSignal: cleanup.signal,
-      dryRun: flags.dryRun,
-      keep: flags.keep,
-      onEvent: flags.quiet ? undefined : liveRunOutput((t) => process.stderr.write(t)),
-    });
-    process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + "\n" : renderSummary(report) + "\n");
-    await writeReports(report, reports);
-    return report.ok ? 0 : 1;
-  } finally {
-    process.off("SIGINT", onSigint);
-  }
+  const { value: report, stoppedBy } = await untilStopped(
+    (signal) =>
+      executeRunbook(v.runbook, {
+        tools: allTools,
+        targets: createResolver({ config, allowAdhocMutations: true }),
+        files: anywhere,
+        signal,
+        cleanupSignal: cleanup.signal,
+        dryRun: flags.dryRun,
+        keep: flags.keep,
+        onEvent: flags.quiet ? undefined : liveRunOutput((t) => process.stderr.write(t)),
+      }),
+    { cleanup },
+  );
+  const told = stoppedBy && report.status === "cancelled" ? { ...report, failure: `the run was interrupted by ${stoppedBy}` } : report;
+  process.stdout.write(flags.json ? JSON.stringify(told, null, 2) + "\n" : renderSummary(told) + "\n");
+  await writeReports(told, reports);
+  return stoppedBy ? signalExitCode(stoppedBy) : told.ok ? 0 : 1;
 }
 
 export async function validateRunbookCli(file: string, flags: { var: string[]; json?: boolean }, configPath?: string): Promise<number> {

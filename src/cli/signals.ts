@@ -22,18 +22,31 @@ function say(line: string): void {
   }
 }
 
+export interface StopStages {
+  /**
+   * A run with clean-up steps of its own (a runbook's cleanup): the first signal stops the
+   * run and lets the clean-up go, the second aborts this too, a third exits at once.
+   */
+  cleanup?: AbortController;
+}
+
 /** Runs fn with a signal that the first stop signal aborts; says which signal stopped it, if one did. */
-export async function untilStopped<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; stoppedBy?: StopSignal }> {
+export async function untilStopped<T>(fn: (signal: AbortSignal) => Promise<T>, stages: StopStages = {}): Promise<{ value: T; stoppedBy?: StopSignal }> {
   const controller = new AbortController();
   let stoppedBy: StopSignal | undefined;
   const handlers = STOP_SIGNALS.map((s) => {
     const handler = () => {
+      if (stoppedBy && stages.cleanup && !stages.cleanup.signal.aborted) {
+        say(`redis-pilot: ${s} again, stopping the clean-up too (send it again to exit at once).`);
+        stages.cleanup.abort();
+        return;
+      }
       if (stoppedBy) {
         say(`redis-pilot: ${s} again, exiting now without finishing the clean-up.`);
         process.exit(signalExitCode(s));
       }
       stoppedBy = s;
-      say(`redis-pilot: ${s} received, stopping at the next safe point (send it again to exit at once).`);
+      say(`redis-pilot: ${s} received, stopping at the next safe point${stages.cleanup ? "; the clean-up steps still run (send it again to stop them too)" : " (send it again to exit at once)"}.`);
       controller.abort();
     };
     process.on(s, handler);
