@@ -10,4 +10,6 @@ void runCli(
     runbook: () => import("./cli/runbook.js"),
   },
   () => import("./cli/tools.js"),
+  // One tool verb loads only its tool's file (tools/NOUN/NOUN-VERB.ts): not the zod schemas of all the others.
+  (noun, verb) => import(`../tools/${noun}/${noun}-${verb}.js`),
 );

@@ -6,10 +6,15 @@
  */
 import { Command } from "commander";
 import { renderError } from "../errors.js";
+import type { AnyTool } from "../registry/tool.js";
 import { cliWords } from "./words.js";
 
 type Register = (program: Command) => void;
 type Load = () => Promise<{ register: Register }>;
+/** The tool verbs: their registration, and the list (for words that name other tools). */
+type LoadTools = () => Promise<{ register: Register; allTools: readonly AnyTool[] }>;
+/** The module of one tool file, tools/NOUN/NOUN-VERB.ts. */
+type LoadToolFile = (noun: string, verb: string) => Promise<Record<string, unknown>>;
 /** Front-end verb name -> its module, imported when that verb runs. Each entry passes the verbs it serves. */
 export type Verbs = Record<string, Load>;
 
@@ -34,16 +39,37 @@ export async function runProgram(program: Command, argv: string[], register: () 
 }
 
 /**
- * Registers what argv names, then runs argv: a front-end verb's module, or the tool verbs
- * for any other word; everything when argv names no verb (e.g. --help).
+ * Registers what argv names, then runs argv: a front-end verb's module; a tool verb's own
+ * tool file alone when argv names one (`cluster create`: start-up builds one tool's
+ * schemas, not all of them; the list loads after the run, for its messages); the tool
+ * verbs for any other word; everything when argv names no verb (e.g. --help).
  */
-export async function runCli(argv: string[], verbs: Verbs, tools: Load): Promise<void> {
+export async function runCli(argv: string[], verbs: Verbs, tools: LoadTools, toolFile?: LoadToolFile): Promise<void> {
   const program = newProgram();
   await runProgram(program, argv, async () => {
     // The first word that is not an option (or the value of --config) names the verb.
     const args = argv.slice(2);
-    const verb = args.find((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
+    const words = args.filter((a, i) => !a.startsWith("-") && args[i - 1] !== "--config");
+    const [verb, sub] = words;
+    if (verb !== undefined && !verbs[verb] && toolFile) {
+      const one = await oneTool(toolFile, verb, sub);
+      if (one) {
+        const { registerToolVerbs } = await import("./tool-verbs.js");
+        return registerToolVerbs(program, [one], async () => (await tools()).allTools);
+      }
+    }
     const load = verb === undefined ? [...Object.values(verbs), tools] : verbs[verb] ? [verbs[verb]] : [tools];
     for (const l of load) (await l()).register(program);
   });
+}
+
+/** The tool `NOUN_VERB` from its own file, or undefined (no such file: an alias, a typo, a noun's --help). */
+async function oneTool(toolFile: LoadToolFile, noun: string, verb: string | undefined): Promise<AnyTool | undefined> {
+  if (verb === undefined || !/^[a-z]+$/.test(noun) || !/^[a-z]+(?:-[a-z]+)*$/.test(verb)) return undefined;
+  const name = `${noun}_${verb.replace(/-/g, "_")}`;
+  // The bundle's import of a file it does not hold throws at once, Node's rejects: either way, no such tool file.
+  const mod = await Promise.resolve()
+    .then(() => toolFile(noun, verb))
+    .catch(() => undefined);
+  return Object.values(mod ?? {}).find((t): t is AnyTool => (t as AnyTool | undefined)?.name === name && typeof (t as AnyTool).handler === "function");
 }

@@ -6,7 +6,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { invokeTool, type InvokeResult } from "../registry/invoke.js";
-import { speak } from "../registry/words.js";
+import { hasReferences, laterWords, speak, speakAll, type Words } from "../registry/words.js";
 import type { AnyTool } from "../registry/tool.js";
 import { createResolver } from "../targets/resolver.js";
 import { anywhere } from "../registry/files.js";
@@ -28,8 +28,8 @@ export interface CliRunOptions {
   quiet?: boolean;
   /** Credentials for bare HOST:PORT nodes (-a / REDISCLI_AUTH, --user, --tls); never printed. */
   connection?: ConnectionOptions;
-  /** The registry's tools, so messages name other tools' verbs and flags as typed. */
-  tools?: readonly AnyTool[];
+  /** The registry's tools, so messages name other tools' verbs and flags as typed; or how to load them (after the run). */
+  tools?: readonly AnyTool[] | (() => Promise<readonly AnyTool[]>);
 }
 
 function progressLine(e: ProgressEvent): string {
@@ -54,22 +54,28 @@ export async function askTty(question: string): Promise<boolean> {
 }
 
 /** Prints a refused or declined confirmation: the plan, and that nothing was changed. */
-function notConfirmed(tool: AnyTool, result: Extract<InvokeResult, { ok: false }>, opts: CliRunOptions, asked: boolean): void {
+async function notConfirmed(tool: AnyTool, result: Extract<InvokeResult, { ok: false }>, opts: CliRunOptions, asked: boolean, say: (text: string) => Promise<string>): Promise<void> {
   if (!asked && result.plan && !opts.json) {
-    const plan = tool.output.safeParse(result.plan).success ? speak((opts.render ?? tool.summarize)(result.plan), cliWords(opts.tools)) : JSON.stringify(result.plan, null, 2);
+    const plan = tool.output.safeParse(result.plan).success ? await say((opts.render ?? tool.summarize)(result.plan)) : JSON.stringify(result.plan, null, 2);
     process.stdout.write(`${plan}\n`);
   }
   process.stderr.write(asked ? "Not confirmed: nothing was changed.\n" : `Nothing was changed: ${result.summary}\n`);
 }
 
 export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, opts: CliRunOptions = {}): Promise<number> {
+  // With only this verb's tool loaded, the run keeps its references to other tools and the
+  // CLI speaks them once it has loaded the list: after the run, not before its first command.
+  const given = opts.tools;
+  let loaded: Words | undefined = typeof given === "function" ? undefined : cliWords(given);
+  const cli = async (): Promise<Words> => (loaded ??= cliWords(await (given as () => Promise<readonly AnyTool[]>)()));
+  // The list loads only when a message names a tool or an argument.
+  const say = async (text: string) => (hasReferences(text) ? speak(text, await cli()) : text);
   let asked = false;
   const ask = async (question: string) => {
     asked = process.stdin.isTTY === true;
-    return askTty(question);
+    return askTty(await say(question));
   };
-  const words = cliWords(opts.tools);
-  const { value: result, stoppedBy } = await untilStopped((signal) =>
+  const { value: spoken, stoppedBy } = await untilStopped((signal) =>
     invokeTool(tool, opts.yes ? { ...args, confirm: true } : args, {
       ctx: {
         progress: (e) => {
@@ -81,18 +87,19 @@ export async function runToolCli(tool: AnyTool, args: Record<string, unknown>, o
         files: anywhere,
       },
       confirm: opts.yes ? undefined : ask,
-      words,
+      words: loaded ?? laterWords,
     }),
   );
+  const result = hasReferences(spoken) ? speakAll(spoken, await cli()) : spoken;
   if (!result.ok) {
     if (opts.json) process.stdout.write(JSON.stringify({ error: result.error, plan: result.plan }, null, 2) + "\n");
-    if (result.error.code === "confirmation_required") notConfirmed(tool, result, opts, asked);
+    if (result.error.code === "confirmation_required") await notConfirmed(tool, result, opts, asked, say);
     else process.stderr.write(`error: ${result.summary}\n`);
     for (const f of findingsOf(result.error.details)) process.stderr.write(`  ${f.severity.padEnd(7)} ${f.code}  ${f.message}\n`);
     return stoppedBy ? signalExitCode(stoppedBy) : 1;
   }
   if (opts.json) process.stdout.write(JSON.stringify(result.output, null, 2) + "\n");
-  else process.stdout.write((opts.render ? speak(opts.render(result.output), words) : result.summary) + "\n");
+  else process.stdout.write((opts.render ? await say(opts.render(result.output)) : result.summary) + "\n");
   if (stoppedBy) return signalExitCode(stoppedBy);
   return opts.exitCode ? opts.exitCode(result.output) : 0;
 }

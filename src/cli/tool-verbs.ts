@@ -74,7 +74,7 @@ function fromEnv(flag: string, variable: string, field: string): string {
 }
 
 /** The verb for one tool: positional arguments, one option per field, the shared flags, and the action. */
-export function toolCommand(tool: AnyTool, verb: string, tools: readonly AnyTool[] = [tool]): Command {
+export function toolCommand(tool: AnyTool, verb: string, tools: readonly AnyTool[] | LoadAll = [tool]): Command {
   const cli = tool.cli ?? {};
   const fields = inputFields(tool.input);
   // HOST:PORT nodes (targetFields), not lab_up's node count.
@@ -129,14 +129,21 @@ export function toolCommand(tool: AnyTool, verb: string, tools: readonly AnyTool
   return cmd;
 }
 
-/** Adds every tool's verb under its noun (reusing a noun a front-end module already registered). */
-export function registerToolVerbs(program: Command, tools: readonly AnyTool[]): void {
+/** The whole list, loaded when a message must name another tool's verb or flags. */
+export type LoadAll = () => Promise<readonly AnyTool[]>;
+
+/**
+ * Adds every tool's verb under its noun (reusing a noun a front-end module already
+ * registered). `all`: these are not the whole list (one verb's tool, for a fast start);
+ * messages then name other tools once it has loaded.
+ */
+export function registerToolVerbs(program: Command, tools: readonly AnyTool[], all?: LoadAll): void {
   const byNoun = new Map<string, AnyTool[]>();
   for (const t of tools) byNoun.set(verbOf(t.name).noun, [...(byNoun.get(verbOf(t.name).noun) ?? []), t]);
   for (const [noun, list] of byNoun) {
     const verbs = list.map((t) => verbOf(t.name).verb);
     const group = program.commands.find((c) => c.name() === noun) ?? program.command(noun).description(`${NOUNS[noun] ?? noun}: ${verbs.join(", ")}.`);
     // A hand-written verb of the same name (`runbook run`, with its reports) stands for the tool.
-    list.forEach((t, i) => group.commands.some((c) => c.name() === verbs[i]) || group.addCommand(toolCommand(t, verbs[i], tools)));
+    list.forEach((t, i) => group.commands.some((c) => c.name() === verbs[i]) || group.addCommand(toolCommand(t, verbs[i], all ?? tools)));
   }
 }

@@ -35,6 +35,9 @@ export interface Words {
   again(tool: string, args: Record<string, string>): string;
 }
 
+/** Keeps every reference as it is, to be spoken later (the CLI names other tools' flags once it has loaded them). */
+export const laterWords: Words = { tool: toolRef, call: callRef, arg: argRef, again: againRef };
+
 const mcpArgs = (args: Record<string, string>) => Object.entries(args).map(([k, v]) => `${k}: ${v}`).join(", ");
 
 /** MCP, the agent and runbooks: tool names and argument names as the tools define them. */
@@ -71,6 +74,9 @@ export function speak(text: string, words: Words = mcpWords): string {
     }
   });
 }
+
+/** Whether any string inside a value holds a reference (so speaking it needs the words). */
+export const hasReferences = (value: unknown): boolean => JSON.stringify(value ?? null).includes(OPEN);
 
 /** speak() over every string inside a value (outputs, findings, error details). */
 export function speakAll<T>(value: T, words: Words = mcpWords): T {
