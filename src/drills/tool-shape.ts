@@ -7,7 +7,8 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { outputFileField } from "../registry/files.js";
-import type { DrillResult } from "./run-drill.js";
+import type { ProgressSink } from "../ops/progress.js";
+import { runDrill, type DrillResult, type DrillScenario } from "./run-drill.js";
 import { summaryLine, type DrillSummary } from "./summary.js";
 import { renderTimelineSvg } from "./timeline.js";
 
@@ -109,6 +110,20 @@ export async function drillOutput(drill: string, plan: string[], results: DrillR
 
 export function dryRunOutput(drill: string, plan: string[]): DrillOutput {
   return { drill, dryRun: true, plan, scenarios: [] };
+}
+
+/** What a drill tool's handler does: a dry run describes it; otherwise each scenario runs `runs` times, in turn, and the results are shaped. */
+export async function runDrillTool(
+  drill: string,
+  plan: string[],
+  scenarios: () => DrillScenario[],
+  input: { runs: number; warmupMs: number; settleMs: number; writers: number; dryRun?: boolean; history?: string; svg?: string },
+  ctx: { progress: ProgressSink; signal: AbortSignal },
+): Promise<DrillOutput> {
+  if (input.dryRun) return dryRunOutput(drill, plan);
+  const results: DrillResult[] = [];
+  for (const s of scenarios()) results.push(await runDrill(s, { runs: input.runs, warmupMs: input.warmupMs, settleMs: input.settleMs, writers: input.writers, progress: ctx.progress, signal: ctx.signal }));
+  return drillOutput(drill, plan, results, input);
 }
 
 /** The human summary: one line per scenario. */

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { clusterFailoverUnderLoad } from "../../src/drills/scenarios/cluster-failover.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (runs: number) => [
@@ -27,9 +26,6 @@ export const drillClusterFailover = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    const lines = plan(input.runs);
-    if (input.dryRun) return dryRunOutput("cluster-failover", lines);
-    const result = await runDrill(clusterFailoverUnderLoad(), { runs: input.runs, warmupMs: input.warmupMs, settleMs: input.settleMs, writers: input.writers, progress: ctx.progress, signal: ctx.signal });
-    return drillOutput("cluster-failover", lines, [result], { history: input.history, svg: input.svg });
+    return runDrillTool("cluster-failover", plan(input.runs), () => [clusterFailoverUnderLoad()], input, ctx);
   },
 });

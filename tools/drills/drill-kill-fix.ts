@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { killAndFix } from "../../src/drills/scenarios/kill-and-fix.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -31,9 +30,6 @@ export const drillKillFix = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    const lines = plan(input.slots, input.runs);
-    if (input.dryRun) return dryRunOutput("kill-fix", lines);
-    const result = await runDrill(killAndFix({ slots: input.slots }), { runs: input.runs, warmupMs: input.warmupMs, settleMs: input.settleMs, writers: input.writers, progress: ctx.progress, signal: ctx.signal });
-    return drillOutput("kill-fix", lines, [result], { history: input.history, svg: input.svg });
+    return runDrillTool("kill-fix", plan(input.slots, input.runs), () => [killAndFix({ slots: input.slots })], input, ctx);
   },
 });

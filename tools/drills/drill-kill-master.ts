@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { killMasterScenario, PROTECTIONS } from "../../src/drills/scenarios/kill-master.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -26,10 +25,7 @@ export const drillKillMaster = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    if (input.dryRun) return dryRunOutput("kill_master", PLAN);
     const chosen = input.protection === "all" ? PROTECTIONS : [input.protection];
-    const results = [];
-    for (const p of chosen) results.push(await runDrill(killMasterScenario(p), { ...input, progress: ctx.progress, signal: ctx.signal }));
-    return drillOutput("kill_master", PLAN, results, input);
+    return runDrillTool("kill_master", PLAN, () => chosen.map((p) => killMasterScenario(p)), input, ctx);
   },
 });

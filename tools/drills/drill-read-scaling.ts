@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { readScalingScenario } from "../../src/drills/scenarios/read-scaling.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -24,8 +23,6 @@ export const drillReadScaling = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    if (input.dryRun) return dryRunOutput("read_scaling", PLAN);
-    const result = await runDrill(readScalingScenario(), { ...input, progress: ctx.progress, signal: ctx.signal });
-    return drillOutput("read_scaling", PLAN, [result], input);
+    return runDrillTool("read_scaling", PLAN, () => [readScalingScenario()], input, ctx);
   },
 });

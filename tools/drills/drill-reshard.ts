@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { reshardUnderLoad } from "../../src/drills/scenarios/reshard-under-load.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -30,9 +29,6 @@ export const drillReshard = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    const lines = plan(input.slots, input.runs);
-    if (input.dryRun) return dryRunOutput("reshard", lines);
-    const result = await runDrill(reshardUnderLoad({ slots: input.slots }), { runs: input.runs, warmupMs: input.warmupMs, settleMs: input.settleMs, writers: input.writers, progress: ctx.progress, signal: ctx.signal });
-    return drillOutput("reshard", lines, [result], { history: input.history, svg: input.svg });
+    return runDrillTool("reshard", plan(input.slots, input.runs), () => [reshardUnderLoad({ slots: input.slots })], input, ctx);
   },
 });

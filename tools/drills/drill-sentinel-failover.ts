@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { sentinelFailoverScenario } from "../../src/drills/scenarios/sentinel-failover.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -26,10 +25,7 @@ export const drillSentinelFailover = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    if (input.dryRun) return dryRunOutput("sentinel_failover", PLAN);
     const modes = input.failoverDetector === "both" ? [true, false] : [input.failoverDetector === "on"];
-    const results = [];
-    for (const fd of modes) results.push(await runDrill(sentinelFailoverScenario(fd), { ...input, progress: ctx.progress, signal: ctx.signal }));
-    return drillOutput("sentinel_failover", PLAN, results, input);
+    return runDrillTool("sentinel_failover", PLAN, () => modes.map((fd) => sentinelFailoverScenario(fd)), input, ctx);
   },
 });

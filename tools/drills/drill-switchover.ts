@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { runDrill } from "../../src/drills/run-drill.js";
 import { switchoverScenario } from "../../src/drills/scenarios/switchover.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -26,8 +25,6 @@ export const drillSwitchover = defineTool({
   summarize: summarizeDrill,
   cli: { flags: drillCliFlags },
   async handler(input, ctx) {
-    if (input.dryRun) return dryRunOutput("switchover", PLAN);
-    const result = await runDrill(switchoverScenario(), { ...input, progress: ctx.progress, signal: ctx.signal });
-    return drillOutput("switchover", PLAN, [result], input);
+    return runDrillTool("switchover", PLAN, () => [switchoverScenario()], input, ctx);
   },
 });

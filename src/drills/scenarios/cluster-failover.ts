@@ -5,30 +5,21 @@
  * are how long writes to that master's slots stalled, as the client saw it, and the
  * tool's own "accepts writes after" time.
  */
-import { labDown, labUp } from "../../lab/index.js";
-import { createCluster } from "../../ops/cluster-create/index.js";
 import { failover } from "../../ops/failover/index.js";
-import { formatAddress } from "../../redis/address.js";
-import { uniformAccess } from "../../redis/node-access.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
-import { clientSettings } from "../client-settings.js";
 import type { DrillScenario } from "../run-drill.js";
+import { drillClusterLab } from "./lab-setup.js";
 
 export function clusterFailoverUnderLoad(): DrillScenario {
   return {
     name: "cluster-failover",
     async setup(run) {
-      const name = `drill-cfo-${process.pid}-${run}`;
-      const lab = await labUp({ name, nodes: 6, zones: 2, nodeTimeoutMs: 5000 });
-      const teardown = async () => void (await labDown(name));
-      try {
-        const addresses = lab.nodes.map((n) => formatAddress(n));
-        const access = uniformAccess({});
-        await createCluster({ addresses, replicas: 1, access, zones: Object.fromEntries(lab.nodes.map((n) => [formatAddress(n), n.zone])) }, { progress: () => {} });
+      const lab = await drillClusterLab("cfo", run, { nodes: 6, zones: 2, replicas: 1 });
+      const { name, addresses, access, settings } = lab;
+      return lab.orDown(async () => {
         const view = await readClusterView(addresses, { access });
         const replica = view.nodes.find((n) => n.self.role === "replica")!;
         const roles = Object.fromEntries(view.nodes.map((n) => [n.address, n.self.role]));
-        const settings = clientSettings({ kind: "cluster", nodes: addresses });
         return {
           writeTo: { settings },
           readFrom: [{ settings }],
@@ -39,12 +30,9 @@ export function clusterFailoverUnderLoad(): DrillScenario {
             const r = await failover({ addresses, access, replica: replica.self.id }, { progress: () => {}, signal });
             rec.event("writable", `${replica.address} accepted writes ${r.timings.writableMs} ms after the command; every node agreed after ${r.timings.agreedMs} ms`);
           },
-          teardown,
+          teardown: lab.down,
         };
-      } catch (err) {
-        await teardown();
-        throw err;
-      }
+      });
     },
   };
 }

@@ -11,17 +11,14 @@
 import { execFile, spawn } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { labDown, labUp } from "../../lab/index.js";
 import { findRedisCli } from "../../lab/redis-binary.js";
-import { createCluster } from "../../ops/cluster-create/index.js";
 import { fixCluster } from "../../ops/cluster-fix/index.js";
 import { journalDir } from "../../ops/migrate/journal.js";
 import { packageRoot } from "../../package-root.js";
-import { formatAddress } from "../../redis/address.js";
-import { uniformAccess } from "../../redis/node-access.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
 import { clientSettings } from "../client-settings.js";
 import type { DrillScenario } from "../run-drill.js";
+import { drillClusterLab } from "./lab-setup.js";
 import { openClient } from "../workload.js";
 
 const run = promisify(execFile);
@@ -44,14 +41,9 @@ export function killAndFix(o: KillFixOptions = {}): DrillScenario {
   return {
     name: "kill-and-fix",
     async setup(runNo) {
-      const name = `drill-killfix-${process.pid}-${runNo}`;
-      const lab = await labUp({ name, nodes: 3, nodeTimeoutMs: 5000 });
-      const teardown = async () => void (await labDown(name));
-      try {
-        const addresses = lab.nodes.map((n) => formatAddress(n));
-        const access = uniformAccess({});
-        await createCluster({ addresses, replicas: 0, access }, { progress: () => {} });
-        const settings = clientSettings({ kind: "cluster", nodes: addresses });
+      const lab = await drillClusterLab("killfix", runNo, { nodes: 3, replicas: 0 });
+      const { name, addresses, access, settings } = lab;
+      return lab.orDown(async () => {
         // Loading and checking the preloaded keys is not part of what is measured: patient clients.
         const patient = clientSettings({ kind: "cluster", nodes: addresses }, { commandTimeoutMs: 15_000 });
         const loader = await openClient(patient);
@@ -102,12 +94,9 @@ export function killAndFix(o: KillFixOptions = {}): DrillScenario {
             }
             rec.event("verified", `redis-cli --cluster check passes; all ${keys} preloaded keys have their values`);
           },
-          teardown,
+          teardown: lab.down,
         };
-      } catch (err) {
-        await teardown();
-        throw err;
-      }
+      });
     },
   };
 }

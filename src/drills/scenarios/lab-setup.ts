@@ -1,9 +1,11 @@
 /**
- * What the replication drills share: a fresh lab from a template for every run (so runs
- * never inherit each other's state), the Sentinel client settings the tool
- * sentinel_client_settings prints, and teardown by lab down.
+ * What the drills share: a fresh lab for every run (so runs never inherit each other's
+ * state), from a template (replication drills, with the Sentinel client settings the tool
+ * sentinel_client_settings prints) or as a new Redis Cluster (cluster drills), and
+ * teardown by lab down, also when the rest of a run's setup fails.
  */
 import { labDown, labUp } from "../../lab/index.js";
+import { createCluster } from "../../ops/cluster-create/index.js";
 import type { LabState } from "../../lab/types.js";
 import { formatAddress } from "../../redis/address.js";
 import { uniformAccess, type NodeAccess } from "../../redis/node-access.js";
@@ -50,4 +52,35 @@ export async function drillLab(scenario: string, run: number, template: string, 
 export function settingsMeta(lab: DrillLab, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const { deployment, ...client } = lab.writeSettings;
   return { template: lab.state.topology?.template, master: lab.master, replicas: lab.replicas, sentinels: lab.sentinels, deployment: deployment.kind, client, ...extra };
+}
+
+export interface DrillClusterLab {
+  name: string;
+  addresses: string[];
+  /** The lab's processes: no password, all mutable. */
+  access: NodeAccess;
+  /** An ioredis Cluster client's settings for it, with the defaults. */
+  settings: ClientSettings;
+  down(): Promise<void>;
+  /** Runs the rest of a run's setup; if it throws, the lab is downed first. */
+  orDown<T>(setup: () => Promise<T>): Promise<T>;
+}
+
+/** A fresh lab with a Redis Cluster built on it (node-timeout 5000; with zones > 1, replicas away from their master's zone). */
+export async function drillClusterLab(scenario: string, run: number, o: { nodes: number; replicas: number; zones?: number }): Promise<DrillClusterLab> {
+  const state = await labUp({ name: drillLabName(scenario, run), nodes: o.nodes, ...(o.zones ? { zones: o.zones } : {}), nodeTimeoutMs: 5000 });
+  const down = async () => void (await labDown(state.name));
+  const orDown = async <T>(setup: () => Promise<T>): Promise<T> => {
+    try {
+      return await setup();
+    } catch (err) {
+      await down();
+      throw err;
+    }
+  };
+  const addresses = state.nodes.map((n) => formatAddress(n));
+  const access = uniformAccess({});
+  const zones = (o.zones ?? 1) > 1 ? { zones: Object.fromEntries(state.nodes.map((n) => [formatAddress(n), n.zone])) } : {};
+  await orDown(() => createCluster({ addresses, replicas: o.replicas, access, ...zones }, { progress: () => {} }));
+  return { name: state.name, addresses, access, settings: clientSettings({ kind: "cluster", nodes: addresses }), down, orDown };
 }

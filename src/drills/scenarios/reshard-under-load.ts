@@ -5,15 +5,11 @@
  * Wanted: acknowledged writes lost 0, and no client error at all (ioredis follows MOVED
  * and ASK by itself, so a redirect never reaches the application).
  */
-import { labDown, labUp } from "../../lab/index.js";
-import { createCluster } from "../../ops/cluster-create/index.js";
 import { journalDir } from "../../ops/migrate/journal.js";
 import { rebalance, reshard } from "../../ops/migrate/verbs.js";
-import { formatAddress } from "../../redis/address.js";
-import { uniformAccess } from "../../redis/node-access.js";
 import { readClusterView } from "../../topology/read-cluster-view.js";
-import { clientSettings } from "../client-settings.js";
 import type { DrillScenario } from "../run-drill.js";
+import { drillClusterLab } from "./lab-setup.js";
 
 export interface ReshardDrillOptions {
   /** Slots moved before the rebalance. @default 4096 */
@@ -25,17 +21,12 @@ export function reshardUnderLoad(o: ReshardDrillOptions = {}): DrillScenario {
   return {
     name: "reshard-under-load",
     async setup(run) {
-      const name = `drill-reshard-${process.pid}-${run}`;
-      const lab = await labUp({ name, nodes: 3, nodeTimeoutMs: 5000 });
-      const teardown = async () => void (await labDown(name));
-      try {
-        const addresses = lab.nodes.map((n) => formatAddress(n));
-        const access = uniformAccess({});
-        await createCluster({ addresses, replicas: 0, access }, { progress: () => {} });
+      const lab = await drillClusterLab("reshard", run, { nodes: 3, replicas: 0 });
+      const { name, addresses, access, settings } = lab;
+      return lab.orDown(async () => {
         const view = await readClusterView(addresses, { access });
         const [a, b] = view.nodes.map((n) => n.self).sort((x, y) => x.slots[0].start - y.slots[0].start);
         const common = { addresses, access, journalDir: journalDir({ lab: name }) };
-        const settings = clientSettings({ kind: "cluster", nodes: addresses });
         return {
           writeTo: { settings },
           readFrom: [{ settings }],
@@ -48,12 +39,9 @@ export function reshardUnderLoad(o: ReshardDrillOptions = {}): DrillScenario {
             const rb = await rebalance({ ...common }, { progress: () => {}, signal });
             rec.event("rebalance-done", `${rb.moved.slots} slots, ${rb.moved.keys} keys moved in ${rb.moved.ms} ms`);
           },
-          teardown,
+          teardown: lab.down,
         };
-      } catch (err) {
-        await teardown();
-        throw err;
-      }
+      });
     },
   };
 }
