@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { readPlanFile, writePlanFile } from "../../src/ops/migrate/plan-file.js";
-import { journalDirFor, parseWeights, migrationInputFields, migrationOutput, migrationOutputSchema, summarizeMigration } from "../../src/ops/migrate/tool-shape.js";
+import { writePlanFile } from "../../src/ops/migrate/plan-file.js";
+import { commonMigration, parseWeights, migrationInputFields, migrationOutput, migrationOutputSchema, summarizeMigration } from "../../src/ops/migrate/tool-shape.js";
 import { rebalance } from "../../src/ops/migrate/verbs.js";
 import { dryRunField, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
@@ -37,17 +37,9 @@ export const clusterRebalance = defineTool({
   async handler(input, ctx) {
     const t = await ctx.targets.resolve(input, { mutate: true });
     const weights = parseWeights(input.weight);
-    const savedPlan = input.plan ? await readPlanFile(input.plan, "cluster_rebalance") : undefined;
     const r = await rebalance(
       {
-        addresses: t.addresses,
-        access: t.access,
-        zones: t.zones,
-        journalDir: journalDirFor(t),
-        dryRun: input.dryRun,
-        savedPlan,
-        engine: { replace: input.replace, limits: { maxKeys: input.pipeline } },
-        path: input.path,
+        ...(await commonMigration(t, input, "cluster_rebalance")),
         weights,
         threshold: input.threshold,
         useEmptyMasters: input.useEmptyMasters,

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { quoted, ValidationError } from "../../src/errors.js";
 import { argRef } from "../../src/registry/words.js";
-import { readPlanFile, writePlanFile } from "../../src/ops/migrate/plan-file.js";
-import { journalDirFor, migrationInputFields, migrationOutput, migrationOutputSchema, summarizeMigration } from "../../src/ops/migrate/tool-shape.js";
+import { writePlanFile } from "../../src/ops/migrate/plan-file.js";
+import { commonMigration, migrationInputFields, migrationOutput, migrationOutputSchema, summarizeMigration } from "../../src/ops/migrate/tool-shape.js";
 import { reshard } from "../../src/ops/migrate/verbs.js";
 import { dryRunField, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
@@ -40,18 +40,10 @@ export const clusterReshard = defineTool({
     }
     const ranges = input.ranges === undefined ? undefined : parseRanges(input.ranges);
     if (ranges === undefined && input.ranges !== undefined) throw new ValidationError(`${quoted(input.ranges)} is not a list of slots and ranges within 0-16383.`, 'Write ranges like "0-99,200,300-310".');
-    const savedPlan = input.plan ? await readPlanFile(input.plan) : undefined;
     const from = input.from.trim().toLowerCase() === "all" ? "all" : input.from.split(",").map((s) => s.trim()).filter(Boolean);
     const r = await reshard(
       {
-        addresses: t.addresses,
-        access: t.access,
-        zones: t.zones,
-        journalDir: journalDirFor(t),
-        dryRun: input.dryRun,
-        savedPlan,
-        engine: { replace: input.replace, limits: { maxKeys: input.pipeline } },
-        path: input.path,
+        ...(await commonMigration(t, input, "cluster_reshard")),
         from,
         to: input.to,
         slots: ranges ?? input.slots!,

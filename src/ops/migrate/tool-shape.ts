@@ -10,6 +10,8 @@ import { countSlots, formatRanges } from "../../redis/slots.js";
 import type { ResolvedTarget } from "../../targets/resolver.js";
 import { journalDir } from "./journal.js";
 import { formatMoves } from "./plan.js";
+import { readPlanFile } from "./plan-file.js";
+import type { CommonMigration } from "./verbs.js";
 import type { MigrationResult } from "./run-migration.js";
 
 export const migrationInputFields = {
@@ -48,6 +50,24 @@ export function journalDirFor(t: ResolvedTarget): string {
   const owners = t.addresses.map((a) => t.access.grant(a).owner);
   const lab = owners.every((o) => o.kind === "lab" && o.name === (owners[0] as { name: string }).name) && owners[0]?.kind === "lab" ? owners[0].name : undefined;
   return journalDir({ lab });
+}
+
+/** The request fields reshard and rebalance fill alike from their common input (migrationInputFields): where, journal, dry run, saved plan, engine, path. */
+export async function commonMigration(
+  t: ResolvedTarget,
+  input: { dryRun?: boolean; plan?: string; replace?: boolean; pipeline?: number; path: "auto" | "keys" | "atomic" },
+  tool: "cluster_reshard" | "cluster_rebalance",
+): Promise<CommonMigration> {
+  return {
+    addresses: t.addresses,
+    access: t.access,
+    zones: t.zones,
+    journalDir: journalDirFor(t),
+    dryRun: input.dryRun,
+    savedPlan: input.plan ? await readPlanFile(input.plan, tool) : undefined,
+    engine: { replace: input.replace, limits: { maxKeys: input.pipeline } },
+    path: input.path,
+  };
 }
 
 export function migrationOutput(r: MigrationResult, planFile?: string): MigrationOutput {
