@@ -58,6 +58,8 @@ export async function runCli(argv: string[], verbs: Verbs, tools: LoadTools, too
         return registerToolVerbs(program, [one], async () => (await tools()).allTools);
       }
     }
+    // --version alone needs no verb at all; --help (or nothing) lists them all.
+    if (verb === undefined && args.length === 1 && (args[0] === "--version" || args[0] === "-V")) return;
     const load = verb === undefined ? [...Object.values(verbs), tools] : verbs[verb] ? [verbs[verb]] : [tools];
     for (const l of load) (await l()).register(program);
   });
