@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { checkReplication } from "../src/checks/replication-checks.js";
 import { checkSentinels, majorityOf } from "../src/checks/sentinel-checks.js";
-import { planAttach } from "../src/ops/replication/plan.js";
+import { inSync } from "../src/ops/replication/attach.js";
+import { linked, planAttach } from "../src/ops/replication/plan.js";
 import { planPromote } from "../src/ops/replication/promote.js";
 import { planMonitor, sentinelConfLines } from "../src/ops/sentinel/plan.js";
 import { parseFieldList, parseMasterAddr, parseSentinelMaster } from "../src/redis/parse-sentinel.js";
@@ -15,7 +16,7 @@ interface N {
   master?: number;
   link?: "up" | "down";
   offset?: number;
-  replicas?: { port: number; offset: number; lag?: number }[];
+  replicas?: { port: number; offset: number; lag?: number; state?: string }[];
   minReplicas?: number;
   readOnly?: boolean;
   save?: string;
@@ -35,7 +36,7 @@ function node(n: N): ReplicationNode {
     runId: `run${n.port}`,
     replication:
       n.master === undefined
-        ? { role: "master", offset: n.offset ?? 100, connectedReplicas: (n.replicas ?? []).map((r) => ({ address: `10.0.0.1:${r.port}`, state: "online", offset: r.offset, lag: r.lag ?? 0 })), replid: `id${n.port}`, ...(n.splitFrom ? { replid2: `id${n.splitFrom}` } : {}) }
+        ? { role: "master", offset: n.offset ?? 100, connectedReplicas: (n.replicas ?? []).map((r) => ({ address: `10.0.0.1:${r.port}`, state: r.state ?? "online", offset: r.offset, lag: r.lag ?? 0 })), replid: `id${n.port}`, ...(n.splitFrom ? { replid2: `id${n.splitFrom}` } : {}) }
         : { role: "replica", masterHost: "10.0.0.1", masterPort: n.master, masterLinkStatus: n.link ?? "up", offset: n.offset ?? 100, connectedReplicas: [] },
     settings: { minReplicasToWrite: n.minReplicas ?? 1, replicaReadOnly: n.readOnly ?? true, save: n.save ?? "3600 1", appendonly: n.aof ?? false, supervised: n.supervised ?? "no" },
     aofEnabled: n.aof ?? false,
@@ -75,6 +76,28 @@ describe("checkReplication", () => {
   it("a supervised master without persistence is an error, not a warning", () => {
     const f = checkReplication(view([{ port: 1, save: "", supervised: "systemd", replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]));
     expect(f.find((x) => x.code === "master_no_persistence")?.severity).toBe("error");
+  });
+});
+
+describe("inSync and linked: both ends of the link", () => {
+  // After a full sync the replica says link up before its master lists it online (the
+  // master reaps the RDB child in serverCron): attach returned there, and replication_check,
+  // which counts the replicas the master lists online, found fewer than wanted.
+  const cases: [string, N, N, boolean][] = [
+    ["link up, listed online, at the master's offset", { port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }, true],
+    ["link up, but the master still lists it wait_bgsave", { port: 1, replicas: [{ port: 2, offset: 0, state: "wait_bgsave" }] }, { port: 2, master: 1 }, false],
+    ["link up, but the master still lists it send_bulk", { port: 1, replicas: [{ port: 2, offset: 0, state: "send_bulk" }] }, { port: 2, master: 1 }, false],
+    ["link up, not listed by the master at all", { port: 1, replicas: [] }, { port: 2, master: 1 }, false],
+    ["listed online, its own link down", { port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, link: "down" }, false],
+    ["linked, behind the master's offset", { port: 1, offset: 200, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }, false],
+    ["follows another master", { port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 3 }, false],
+  ];
+  it.each(cases)("%s", (_, m, r, want) => {
+    const master = node(m);
+    expect(inSync(master, node(r), master.replication.offset)).toBe(want);
+  });
+  it("linked ignores offsets", () => {
+    expect(linked(node({ port: 2, master: 1, offset: 5 }), node({ port: 1, offset: 900, replicas: [{ port: 2, offset: 5 }] }))).toBe(true);
   });
 });
 

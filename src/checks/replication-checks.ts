@@ -5,7 +5,7 @@
  */
 import { formatAddress } from "../redis/address.js";
 import type { ReplicationNode, ReplicationView } from "../topology/replication-view.js";
-import { nodeAt } from "../topology/replication-view.js";
+import { nodeAt, replicaEntry } from "../topology/replication-view.js";
 import type { Finding } from "./finding.js";
 import { callRef, toolRef } from "../registry/words.js";
 
@@ -25,12 +25,7 @@ const masterAddress = (n: ReplicationNode) => formatAddress({ host: n.replicatio
 function linkOf(view: ReplicationView, replica: ReplicationNode): { master?: ReplicationNode; offset?: number; lag?: number } {
   const master = nodeAt(view, replica.replication.masterHost, replica.replication.masterPort);
   if (!master) return {};
-  const port = Number(replica.address.slice(replica.address.lastIndexOf(":") + 1));
-  const line = master.replication.connectedReplicas.find((l) => {
-    const lp = Number(l.address.slice(l.address.lastIndexOf(":") + 1));
-    const lh = l.address.slice(0, l.address.lastIndexOf(":"));
-    return lp === port && (replica.address.startsWith(`${lh}:`) || replica.ip === lh);
-  });
+  const line = replicaEntry(master, replica);
   return { master, offset: line?.offset, lag: line?.lag };
 }
 

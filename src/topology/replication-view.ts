@@ -11,7 +11,7 @@ import { keysFromInfo, parseInfo, replicationFromInfo } from "../redis/parse-inf
 import { parseConfigGet } from "../redis/parse-config.js";
 import { PeerBudget } from "./peer-budget.js";
 import { socketIp } from "./read-cluster-view.js";
-import type { ReplicationInfo, UnreachableNode } from "./types.js";
+import type { ReplicaLink, ReplicationInfo, UnreachableNode } from "./types.js";
 
 export interface ReplicationSettings {
   minReplicasToWrite?: number;
@@ -187,5 +187,18 @@ export function nodeAt(view: ReplicationView, host: string | undefined, port: nu
   return view.nodes.find((n) => {
     const a = parseAddress(n.address);
     return a.port === port && (a.host === host || n.ip === host);
+  });
+}
+
+/**
+ * The master's INFO line for a replica: same port, and the host the replica's address
+ * names or the IP that address reached (the master lists the IP the replica connects from).
+ */
+export function replicaEntry(master: ReplicationNode, replica: ReplicationNode): ReplicaLink | undefined {
+  const port = Number(replica.address.slice(replica.address.lastIndexOf(":") + 1));
+  return master.replication.connectedReplicas.find((l) => {
+    const lp = Number(l.address.slice(l.address.lastIndexOf(":") + 1));
+    const lh = l.address.slice(0, l.address.lastIndexOf(":"));
+    return lp === port && (replica.address.startsWith(`${lh}:`) || replica.ip === lh);
   });
 }

@@ -12,7 +12,7 @@ import type { NodeAccess } from "../../redis/node-access.js";
 import { readReplicationNode, readReplicationView, type ReplicationNode, type ReplicationView } from "../../topology/replication-view.js";
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
-import { follows, planAttach, type AttachPlan } from "./plan.js";
+import { follows, linked, planAttach, type AttachPlan } from "./plan.js";
 import { persistRoles, persistSteps, roleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
@@ -41,11 +41,9 @@ export async function readNamed(pool: NodePool, addresses: string[], zones: Reco
   return Promise.all(addresses.map((a) => readReplicationNode(pool, formatAddress(parseAddress(a)), zones[a])));
 }
 
-/** A replica is in sync when its link is up, no sync runs, and its master has it online at the master's offset. */
+/** A replica is in sync when it is linked (its link up, and its master lists it online) and has reached the master's offset. */
 export function inSync(master: ReplicationNode, replica: ReplicationNode, targetOffset: number): boolean {
-  const r = replica.replication;
-  if (!follows(replica, master) || r.masterLinkStatus !== "up" || r.masterSyncInProgress) return false;
-  return r.offset >= targetOffset;
+  return linked(replica, master) && replica.replication.offset >= targetOffset;
 }
 
 export async function attachReplicas(req: AttachRequest, ctx: OpContext): Promise<AttachResult> {

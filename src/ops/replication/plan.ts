@@ -6,7 +6,7 @@
  */
 import { ValidationError } from "../../errors.js";
 import { formatAddress, parseAddress } from "../../redis/address.js";
-import type { ReplicationNode } from "../../topology/replication-view.js";
+import { replicaEntry, type ReplicationNode } from "../../topology/replication-view.js";
 import { argRef, toolRef } from "../../registry/words.js";
 import { persistSteps, persistWarnings, roleChange } from "./persist.js";
 
@@ -37,6 +37,19 @@ export function follows(n: ReplicationNode, target: ReplicationNode): boolean {
   if (r.role !== "replica") return false;
   const t = parseAddress(target.address);
   return r.masterPort === t.port && (r.masterHost === t.host || r.masterHost === target.ip);
+}
+
+/**
+ * A replica linked to its master, seen from both ends: it follows the master with its link
+ * up and no sync running, and the master lists it online. The two ends disagree for a
+ * while after a full sync: the replica has loaded the RDB and says its link is up, but the
+ * master puts it online only when it reaps the child that streamed the RDB (serverCron,
+ * up to 1/hz later; longer on a busy host), and lists it as wait_bgsave until then.
+ * replication_check counts only replicas the master lists online.
+ */
+export function linked(replica: ReplicationNode, master: ReplicationNode): boolean {
+  const r = replica.replication;
+  return follows(replica, master) && r.masterLinkStatus === "up" && !r.masterSyncInProgress && replicaEntry(master, replica)?.state === "online";
 }
 
 const sameNode = (a: ReplicationNode, b: ReplicationNode) => a.runId === b.runId;

@@ -16,7 +16,7 @@ import { readReplicationNode, readReplicationView, type ReplicationNode } from "
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
-import { follows, masterOf, type PlanStep } from "./plan.js";
+import { follows, linked, masterOf, type PlanStep } from "./plan.js";
 import { persistRoles, persistSteps, persistWarnings, roleChange, type RoleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
 
@@ -105,7 +105,7 @@ export async function promote(req: PromoteRequest, ctx: OpContext): Promise<Prom
     if (plan.repoint.length) {
       await waitFor(async () => {
         const [m, ...rs] = await readNamed(pool, [replica.address, ...plan.repoint]);
-        return rs.every((r) => follows(r, m) && r.replication.masterLinkStatus === "up") ? true : undefined;
+        return rs.every((r) => linked(r, m)) ? true : undefined;
       }, { what: `replicas following ${replica.address}`, timeoutMs: 15_000, signal: ctx.signal });
     }
     const persistFindings = await persistRoles(pool, roleChanges(replica, siblings.filter((s) => plan.repoint.includes(s.address))));

@@ -24,7 +24,7 @@ import type { OpContext } from "../progress.js";
 import { remonitor, sentinelSettings, waitSentinelsAgree, type SentinelWatch } from "../sentinel/remonitor.js";
 import { waitFor } from "../wait.js";
 import { readNamed } from "./attach.js";
-import { follows, type PlanStep } from "./plan.js";
+import { follows, linked, type PlanStep } from "./plan.js";
 import { removeSwitchoverJournal, writeSwitchoverJournal, type SwitchoverJournal } from "./switchover-journal.js";
 import { persistRoles, persistSteps, persistWarnings, roleChange, type RoleChange } from "./persist.js";
 import { toolRef } from "../../registry/words.js";
@@ -184,7 +184,7 @@ export async function switchover(req: SwitchoverRequest, ctx: OpContext): Promis
     const all = [target.address, master.address, ...others.map((o) => o.address)];
     await waitFor(async () => {
       const [m, ...rs] = await readNamed(pool, all);
-      return m.replication.role === "master" && rs.every((r) => follows(r, m) && r.replication.masterLinkStatus === "up") ? true : undefined;
+      return m.replication.role === "master" && rs.every((r) => linked(r, m)) ? true : undefined;
     }, { what: `every replica following ${target.address}`, timeoutMs: 15_000, intervalMs: 20, signal: ctx.signal });
     const persistFindings = await persistRoles(pool, switchoverChanges(master, target, others));
     step("persist", `roles written to the config files (CONFIG REWRITE)${persistFindings.length ? `, except on ${persistFindings.map((f) => f.node).join(", ")}` : ""}`);

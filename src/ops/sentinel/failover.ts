@@ -13,7 +13,7 @@ import type { NodeAccess } from "../../redis/node-access.js";
 import { parseMasterAddr } from "../../redis/parse-sentinel.js";
 import { readReplicationNode } from "../../topology/replication-view.js";
 import { readSentinelView } from "../../topology/sentinel-view.js";
-import { follows } from "../replication/plan.js";
+import { linked } from "../replication/plan.js";
 import type { OpContext } from "../progress.js";
 import { waitFor } from "../wait.js";
 import { sentinelSettings, waitSentinelsAgree } from "./remonitor.js";
@@ -79,7 +79,7 @@ export async function sentinelFailover(req: SentinelFailoverRequest, ctx: OpCont
       const m = await readReplicationNode(pool, newMaster);
       const rs = await Promise.all(others.map((o) => readReplicationNode(pool, o).catch(() => undefined)));
       const reachable = rs.filter((r) => r !== undefined);
-      return reachable.every((r) => follows(r!, m) && r!.replication.masterLinkStatus === "up") ? true : undefined;
+      return reachable.every((r) => linked(r!, m)) ? true : undefined;
     }, { what: `replicas following ${newMaster}`, timeoutMs, intervalMs: 50, signal: ctx.signal });
     const view = await waitSentinelsAgree(pool, sentinels, req.name, newMaster, others.length + 1, ctx, timeoutMs);
     const findings = checkSentinels(view, req.name);
