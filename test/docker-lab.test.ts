@@ -132,7 +132,7 @@ describe.skipIf(!engine.ok)(`docker lab on a real engine${skipNote(engine)}`, ()
     const up = await call("lab_up", { name: "dsent", template: "multi-dc-sentinel", backend: "docker" });
     const sentinels = up.sentinels as Array<{ address: string; zone: string }>;
     expect(sentinels.map((x) => x.zone).sort()).toEqual(["z1", "z2", "z3"]);
-    expect(await labContainers("dsent")).toHaveLength(7);
+    expect(await labContainers("dsent")).toHaveLength(9);
     const status = await call("lab_status", { name: "dsent" });
     expect((status.nodes as Array<{ role?: string }>).filter((n) => n.role === "sentinel")).toHaveLength(3);
     const [host, port] = sentinels[0].address.split(":");

@@ -28,11 +28,13 @@ interface N {
   splitFrom?: number;
   /** INFO's config_file: "" = started without one. */
   configFile?: string;
+  zone?: string;
 }
 
 function node(n: N): ReplicationNode {
   return {
     address: `10.0.0.1:${n.port}`,
+    ...(n.zone ? { zone: n.zone } : {}),
     runId: `run${n.port}`,
     replication:
       n.master === undefined
@@ -48,6 +50,14 @@ function node(n: N): ReplicationNode {
     ...(n.configFile !== undefined ? { configFile: n.configFile } : {}),
   };
 }
+
+/** The old multi-dc-sentinel shape: master and a local replica in z1, a replica in z2 and z3. */
+const zoned = (minReplicas: number): N[] => [
+  { port: 1, zone: "z1", minReplicas, replicas: [2, 3, 4].map((port) => ({ port, offset: 100 })) },
+  { port: 2, master: 1, zone: "z1" },
+  { port: 3, master: 1, zone: "z2" },
+  { port: 4, master: 1, zone: "z3" },
+];
 
 const view = (ns: N[], unreachable: string[] = []): ReplicationView => ({ readAt: "", nodes: ns.map(node), unreachable: unreachable.map((address) => ({ address, error: "connection refused" })) });
 const codes = (v: ReplicationView) => checkReplication(v).map((f) => f.code).sort();
@@ -70,6 +80,11 @@ describe("checkReplication", () => {
     ["min-replicas-to-write 0 with replicas", view([{ port: 1, minReplicas: 0, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), ["min_replicas_off"]],
     ["a writable replica", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1, readOnly: false }]), ["replica_writable"]],
     ["a master without persistence", view([{ port: 1, save: "", replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), ["master_no_persistence"]],
+    // min-replicas-to-write counts a replica in the master's own zone: cut off with it, the master still has it.
+    ["min-replicas-to-write 1 with a replica in the master's zone", view(zoned(1)), ["min_replicas_local"]],
+    ["min-replicas-to-write 2 with one replica in the master's zone", view(zoned(2)), []],
+    ["min-replicas-to-write 1, every replica in another zone", view([{ port: 1, zone: "z1", replicas: [{ port: 2, offset: 100 }, { port: 3, offset: 100 }] }, { port: 2, master: 1, zone: "z2" }, { port: 3, master: 1, zone: "z3" }]), []],
+    ["no zones known", view([{ port: 1, replicas: [{ port: 2, offset: 100 }] }, { port: 2, master: 1 }]), []],
   ];
   it.each(cases)("%s", (_name, v, expected) => expect(codes(v)).toEqual(expected.sort()));
 

@@ -6,6 +6,7 @@
 import { formatAddress } from "../redis/address.js";
 import type { ReplicationNode, ReplicationView } from "../topology/replication-view.js";
 import { nodeAt, replicaEntry } from "../topology/replication-view.js";
+import type { ReplicationInfo } from "../topology/types.js";
 import type { Finding } from "./finding.js";
 import { callRef, toolRef } from "../registry/words.js";
 
@@ -108,6 +109,17 @@ export function checkMasters(view: ReplicationView, o: ReplicationCheckOptions =
     if (replicas.length > 0 && n.settings.minReplicasToWrite === 0) {
       out.push({ severity: "warning", code: "min_replicas_off", message: `Master ${n.address} has min-replicas-to-write 0: cut off from its replicas (a partition, a failover elsewhere) it keeps acknowledging writes that are then lost.`, next: "Set min-replicas-to-write 1 and min-replicas-max-lag 10 (CONFIG SET, and in redis.conf) to bound that loss; writes are refused when no replica is close.", node: n.address });
     }
+    const local = localReplicas(view, n, replicas);
+    const min = n.settings.minReplicasToWrite ?? 0;
+    if (min > 0 && local.length >= min) {
+      out.push({
+        severity: "warning",
+        code: "min_replicas_local",
+        message: `Master ${n.address} has min-replicas-to-write ${min}, but ${local.length} of its replicas (${local.join(", ")}) share its zone ${n.zone}: cut off together with its zone it still has them and keeps acknowledging writes that are lost at the heal.`,
+        next: `Set min-replicas-to-write to ${local.length + 1} (more than the replicas one zone holds besides the master) and keep at least that many replicas outside the master's zone, so a master elsewhere can still take writes.`,
+        node: n.address,
+      });
+    }
     const noPersistence = n.settings.save === "" && n.settings.appendonly === false;
     if (replicas.length > 0 && noPersistence) {
       const supervised = n.settings.supervised && n.settings.supervised !== "no";
@@ -157,6 +169,16 @@ export function checkSplits(view: ReplicationView): Finding[] {
       next: `Nothing to do after a deliberate ${toolRef("replication_detach")}. After an interrupted switchover or promotion, keep one: make ${from.address} a replica of ${n.address} (its writes since the split are lost) or ${n.address} a replica of ${from.address} again, with ${toolRef("replication_attach")}.`,
       node: n.address,
     }];
+  });
+}
+
+/** Addresses of a master's online replicas in its own zone (when zones are known). */
+function localReplicas(view: ReplicationView, master: ReplicationNode, online: ReplicationInfo["connectedReplicas"]): string[] {
+  if (!master.zone) return [];
+  return online.flatMap((l) => {
+    const at = l.address.lastIndexOf(":");
+    const replica = nodeAt(view, l.address.slice(0, at), Number(l.address.slice(at + 1)));
+    return replica && replica.zone === master.zone ? [replica.address] : [];
   });
 }
 

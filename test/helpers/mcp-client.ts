@@ -23,6 +23,8 @@ export function childEnv(extra: Record<string, string> = {}): Record<string, str
 
 export interface StdioSession {
   client: Client;
+  /** The server's pid (for tests that read its /proc entry). */
+  pid: number;
   /** What the server wrote to stderr so far (logs never go to stdout). */
   stderr(): string;
   /** Resolves with all stderr so far once it matches `pattern` (no timer: the test's own timeout bounds it). */
@@ -46,12 +48,12 @@ function stderrWatcher(stream: NodeJS.ReadableStream | null | undefined): Pick<S
   };
 }
 
-export async function stdioClient(mcpArgs: string[] = [], options: ClientOptions = {}): Promise<StdioSession> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp", ...mcpArgs], env: childEnv(), stderr: "pipe" });
+export async function stdioClient(mcpArgs: string[] = [], options: ClientOptions = {}, env: Record<string, string> = {}): Promise<StdioSession> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "mcp", ...mcpArgs], env: childEnv(env), stderr: "pipe" });
   const watcher = stderrWatcher(transport.stderr as NodeJS.ReadableStream | null);
   const client = new Client({ name: "redis-pilot-test", version: "1" }, options);
   await client.connect(transport);
-  return { client, ...watcher };
+  return { client, pid: transport.pid!, ...watcher };
 }
 
 /** The text of a tool result's first content block. */

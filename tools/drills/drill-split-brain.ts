@@ -4,7 +4,7 @@ import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRun
 import { runDrill } from "../../src/drills/run-drill.js";
 import { splitBrain, summarizeSplitBrain } from "../../src/drills/split-brain/measure.js";
 import { CUT_ZONE, splitBrainScenario } from "../../src/drills/split-brain/scenario.js";
-import { VARIANTS, variantSettings } from "../../src/drills/split-brain/variants.js";
+import { SENTINEL_LAYOUTS, VARIANTS, variantSettings, type SentinelLayout } from "../../src/drills/split-brain/variants.js";
 
 const spreadSchema = z.object({ min: z.number(), median: z.number(), max: z.number() });
 const { writers: _fixed, ...inputFields } = drillInputFields;
@@ -24,6 +24,10 @@ export const drillSplitBrain = defineTool({
     deployment: z.enum(["cluster", "sentinel", "both"]).default("both").describe("Which deployment to drill."),
     settings: z.enum(["default", "tuned", "both"]).default("both").describe("Redis' defaults, settings tuned against split brain, or both."),
     backend: z.enum(["local", "docker"]).default("local").describe("Lab backend for the drill's labs."),
+    layout: z
+      .enum(Object.keys(SENTINEL_LAYOUTS) as [SentinelLayout, ...SentinelLayout[]])
+      .default("sentinel-3")
+      .describe("Sentinel scenarios: the lab template drilled: sentinel-3 (one data node per zone) or multi-dc-sentinel (two per zone, a local replica beside the master; tuned then means min-replicas-to-write 2)."),
     holdMs: z.number().int().min(0).max(60_000).default(3000).describe("How long the cut stays after the majority's new master is seen, in ms."),
     ...inputFields,
   }),
@@ -54,9 +58,9 @@ export const drillSplitBrain = defineTool({
   async handler(input, ctx) {
     const variants = VARIANTS.filter(
       (v) => (input.deployment === "both" || v.deployment === input.deployment) && (input.settings === "both" || v.tuned === (input.settings === "tuned")),
-    );
+    ).map((v) => (v.deployment === "sentinel" ? { ...v, layout: input.layout } : v));
     const plan = [
-      `For each of ${variants.map((v) => `${v.deployment}/${v.tuned ? "tuned" : "default"}`).join(", ")}: ${input.runs} runs, each on a fresh ${input.backend} lab over 3 zones.`,
+      `For each of ${variants.map((v) => `${v.deployment}/${v.tuned ? "tuned" : "default"}`).join(", ")}${variants.some((v) => v.layout) ? ` (Sentinel on the ${input.layout} layout)` : ""}: ${input.runs} runs, each on a fresh ${input.backend} lab over 3 zones.`,
       `Cut zone ${CUT_ZONE} (it holds a master) off with iptables; one client writes from inside ${CUT_ZONE}, one from the majority side.`,
       `Keep the cut until the majority has a new master, plus ${input.holdMs} ms; heal; wait for the old master to rejoin as a replica.`,
       ...variants.map((v) => `${v.deployment}/${v.tuned ? "tuned" : "default"}: ${variantSettings(v).describe}.`),

@@ -86,7 +86,7 @@ function plan(i: MultiDcIntent, history: readonly { call: { tool: string } }[], 
   const lab = env.newLab;
   const template = templateFor(i);
   const backend = i.backend ? { backend: i.backend } : {};
-  const what = i.deployment === "sentinel" ? "a master with a local replica in z1, a replica in z2 and z3, one sentinel per zone" : `${i.zones} masters, one per zone, each with ${plural(i.replicas, "replica")} outside its zone`;
+  const what = i.deployment === "sentinel" ? "the master and a local replica in z1, two replicas in z2 and in z3, one sentinel per zone, min-replicas-to-write 2" : `${i.zones} masters, one per zone, each with ${plural(i.replicas, "replica")} outside its zone`;
   if (!history.some((o) => o.call.tool === "lab_up")) {
     const args = template ? { name: lab, template, ...(i.deployment === "cluster" ? { replicas: i.replicas } : {}), ...backend } : { name: lab, nodes: i.zones * (1 + i.replicas), zones: i.zones, ...backend };
     const steps = template ? `lab_up with the ${template} template` : "lab_up, then cluster_create";

@@ -83,19 +83,21 @@ async function buildCluster(v: SplitBrainVariant, run: number, o: SplitBrainOpti
 }
 
 /**
- * Sentinel on the sentinel-3 layout: the master in z1, a replica in z2 and in z3, one
- * sentinel per zone. Cutting z1 leaves the master alone with its own sentinel; the z2
- * and z3 sentinels are a majority and promote a replica, which keeps the other replica.
+ * Sentinel on a lab template: sentinel-3 (the master in z1, a replica in z2 and in z3) or
+ * multi-dc-sentinel (the master and a local replica in z1, two replicas in z2 and z3), one
+ * sentinel per zone. Cutting z1 leaves the master with its own sentinel (and its local
+ * replica); the z2 and z3 sentinels are a majority and promote a replica there.
  */
 async function buildSentinel(v: SplitBrainVariant, run: number, o: SplitBrainOptions): Promise<Built> {
   const s = variantSettings(v);
-  const lab = await labUp({ name: labName(v, run), template: "sentinel-3", backend: o.backend, config: s.config });
+  const template = v.layout ?? "sentinel-3";
+  const lab = await labUp({ name: labName(v, run), template, backend: o.backend, config: s.config });
   try {
     const oldMaster = lab.topology!.master!;
     const name = lab.topology!.sentinelMaster!;
     const conn = { password: lab.password };
     const zoneOf = (a: string) => [...lab.nodes, ...lab.sentinels!].find((n) => formatAddress(n) === a)!.zone;
-    if (zoneOf(oldMaster) !== CUT_ZONE) throw new Error(`sentinel-3 placed its master in ${zoneOf(oldMaster)}, not ${CUT_ZONE}`);
+    if (zoneOf(oldMaster) !== CUT_ZONE) throw new Error(`${template} placed its master in ${zoneOf(oldMaster)}, not ${CUT_ZONE}`);
     const sentinels = lab.sentinels!.map((n) => formatAddress(n));
     const majoritySentinels = sentinels.filter((a) => zoneOf(a) !== CUT_ZONE);
     const auth = { password: lab.password, sentinelPassword: lab.password };
@@ -118,7 +120,7 @@ export function splitBrainScenario(v: SplitBrainVariant, o: SplitBrainOptions): 
   const s = variantSettings(v);
   const hold = o.holdAfterFailoverMs ?? 3000;
   return {
-    name: `${v.deployment}/${v.tuned ? "tuned" : "default"}`,
+    name: `${v.deployment}${v.layout && v.layout !== "sentinel-3" ? `(${v.layout})` : ""}/${v.tuned ? "tuned" : "default"}`,
     async setup(run) {
       const b = v.deployment === "cluster" ? await buildCluster(v, run, o) : await buildSentinel(v, run, o);
       const conn = { password: b.lab.password };

@@ -7,7 +7,19 @@
 export interface SplitBrainVariant {
   deployment: "cluster" | "sentinel";
   tuned: boolean;
+  /** Sentinel: the lab template drilled. @default "sentinel-3" */
+  layout?: SentinelLayout;
+  /** Sentinel, tuned: min-replicas-to-write instead of the layout's nodes per zone (bench/split-brain --min-replicas). */
+  minReplicas?: number;
 }
+
+/**
+ * The Sentinel layouts the drill knows, and how many data nodes each puts in one zone:
+ * min-replicas-to-write counts replicas in the master's own zone too, so only a value
+ * above the replicas a zone holds besides the master stops a master cut off with it.
+ */
+export const SENTINEL_LAYOUTS = { "sentinel-3": { perZone: 1 }, "multi-dc-sentinel": { perZone: 2 } } as const;
+export type SentinelLayout = keyof typeof SENTINEL_LAYOUTS;
 
 export interface VariantSettings {
   /** cluster-node-timeout (Cluster). */
@@ -43,9 +55,12 @@ export function variantSettings(v: SplitBrainVariant): VariantSettings {
           describe: `cluster-node-timeout ${DEFAULT_NODE_TIMEOUT_MS} (Redis' default), min-replicas-to-write 0`,
         };
   }
+  // Stated either way: a template may set its own (multi-dc-sentinel ships 2).
+  const minReplicas = v.tuned ? (v.minReplicas ?? SENTINEL_LAYOUTS[v.layout ?? "sentinel-3"].perZone) : 0;
+  const layout = v.layout && v.layout !== "sentinel-3" ? `${v.layout} layout, ` : "";
   return v.tuned
-    ? { nodeTimeoutMs: DEFAULT_NODE_TIMEOUT_MS, config: { ...LAB_CONFIG, ...TUNED_MIN_REPLICAS }, failoverBudgetMs: 15_000, describe: "min-replicas-to-write 1, min-replicas-max-lag 1" }
-    : { nodeTimeoutMs: DEFAULT_NODE_TIMEOUT_MS, config: LAB_CONFIG, failoverBudgetMs: 15_000, describe: "min-replicas-to-write 0 (Redis' default)" };
+    ? { nodeTimeoutMs: DEFAULT_NODE_TIMEOUT_MS, config: { ...LAB_CONFIG, "min-replicas-to-write": String(minReplicas), "min-replicas-max-lag": "1" }, failoverBudgetMs: 15_000, describe: `${layout}min-replicas-to-write ${minReplicas}, min-replicas-max-lag 1` }
+    : { nodeTimeoutMs: DEFAULT_NODE_TIMEOUT_MS, config: { ...LAB_CONFIG, "min-replicas-to-write": "0" }, failoverBudgetMs: 15_000, describe: `${layout}min-replicas-to-write 0 (Redis' default)` };
 }
 
 export const VARIANTS: readonly SplitBrainVariant[] = [
