@@ -4,7 +4,12 @@
 // the history, the majority side wrote through its new master during the cut, every
 // write the old master acknowledged after the cut is lost at heal, and with
 // min-replicas-to-write the old master refused writes (NOREPLICAS) while cut off.
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CLI } from "./helpers/cli.js";
 import { invokeTool } from "../src/registry/invoke.js";
 import { createResolver } from "../src/targets/resolver.js";
 import { drillSplitBrain } from "../tools/drills/drill-split-brain.js";
@@ -39,5 +44,33 @@ describe("drill_split_brain", () => {
       expect(run.minorityLost, `${s.scenario}: what the old master took after the cut is lost at heal`).toBe(run.minorityAcked);
       expect(run.minorityAckedAfterHeal).toBe(0);
     }
+  });
+
+  // Without the right to change iptables the drill cannot cut anything: it must say so
+  // before starting a lab, not run and report a split brain of 0 ms. Run as nobody.
+  it("without iptables rights: refused in one sentence before any lab starts, exit 1", async () => {
+    const home = mkdtempSync(join(tmpdir(), "redis-pilot-sb-nobody-"));
+    chmodSync(home, 0o777);
+    // As root, run it as nobody; elsewhere the test user already lacks the right.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [CLI, "drill", "split-brain", "--runs", "1", "--deployment", "sentinel", "--settings", "tuned"], { ...asNobody, env: { ...process.env, REDIS_PILOT_HOME: home }, timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Partitions change iptables rules, which needs root \(or CAP_NET_ADMIN\)\. /);
+    expect(r.stdout).toBe("");
+    expect(existsSync(join(home, "labs")) ? readdirSync(join(home, "labs")) : []).toEqual([]);
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it("a run whose cut failed is a failed drill, not a measurement (exit code 1)", () => {
+    const exitCode = drillSplitBrain.cli!.exitCode!;
+    const run = (actionError?: string) => ({ run: 1, acknowledged: 1, lost: 0, unknown: 0, unknownPresent: 0, failed: 0, unavailableMs: 0, windows: [], staleReads: 0, maxStalenessMs: 0, events: [], ...(actionError ? { actionError } : {}) });
+    const out = (actionError?: string) =>
+      ({ drill: "split_brain", dryRun: false, plan: [], splitBrain: [], scenarios: [{ scenario: "sentinel/tuned", summary: {} as never, runs: [run(), run(actionError)] }] }) as Parameters<typeof exitCode>[0];
+    expect(exitCode(out())).toBe(0);
+    expect(exitCode(out("Partitions change iptables rules, which needs root."))).toBe(1);
   });
 });

@@ -108,6 +108,19 @@ export async function drillOutput(drill: string, plan: string[], results: DrillR
   return out;
 }
 
+/** A drill whose action failed in any run measured nothing: the CLI exits 1 (and a runbook step without expect fails). */
+export function drillExitCode(out: Pick<DrillOutput, "scenarios">): number {
+  return out.scenarios.some((s) => s.runs.some((r) => r.actionError)) ? 1 : 0;
+}
+
+/** "action failed in 2 of 5 runs (first: ...)" for each scenario where it did, for summaries. */
+export function actionFailures(out: Pick<DrillOutput, "scenarios">): string[] {
+  return out.scenarios.flatMap((s) => {
+    const failed = s.runs.filter((r) => r.actionError);
+    return failed.length ? [`  ${s.scenario}: the drill's action failed in ${failed.length} of ${s.runs.length} runs (${failed[0].actionError}); those runs measured nothing.`] : [];
+  });
+}
+
 export function dryRunOutput(drill: string, plan: string[]): DrillOutput {
   return { drill, dryRun: true, plan, scenarios: [] };
 }
@@ -131,5 +144,5 @@ export function summarizeDrill(out: DrillOutput): string {
   if (out.dryRun) return `Dry run of ${out.drill}: would\n${out.plan.map((p) => `  - ${p}`).join("\n")}`;
   const lines = out.scenarios.map((s) => `  ${s.scenario}: ${summaryLine(s.summary as DrillSummary)}`);
   const files = [out.historyFile && `history: ${out.historyFile}`, out.svgFile && `timeline: ${out.svgFile}`].filter(Boolean);
-  return [`Drill ${out.drill}:`, ...lines, ...(files.length ? [`  ${files.join(", ")}`] : [])].join("\n");
+  return [`Drill ${out.drill}:`, ...lines, ...actionFailures(out), ...(files.length ? [`  ${files.join(", ")}`] : [])].join("\n");
 }

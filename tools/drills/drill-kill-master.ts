@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { killMasterScenario, PROTECTIONS } from "../../src/drills/scenarios/kill-master.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -23,7 +23,7 @@ export const drillKillMaster = defineTool({
   output: drillOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     const chosen = input.protection === "all" ? PROTECTIONS : [input.protection];
     return runDrillTool("kill_master", PLAN, () => chosen.map((p) => killMasterScenario(p)), input, ctx);

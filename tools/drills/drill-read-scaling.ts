@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readScalingScenario } from "../../src/drills/scenarios/read-scaling.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -21,7 +21,7 @@ export const drillReadScaling = defineTool({
   output: drillOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("read_scaling", PLAN, () => [readScalingScenario()], input, ctx);
   },

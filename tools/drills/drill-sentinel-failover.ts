@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sentinelFailoverScenario } from "../../src/drills/scenarios/sentinel-failover.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -23,7 +23,7 @@ export const drillSentinelFailover = defineTool({
   output: drillOutputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     const modes = input.failoverDetector === "both" ? [true, false] : [input.failoverDetector === "on"];
     return runDrillTool("sentinel_failover", PLAN, () => modes.map((fd) => sentinelFailoverScenario(fd)), input, ctx);

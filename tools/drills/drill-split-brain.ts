@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineTool } from "../../src/registry/tool.js";
-import { drillCliFlags, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillExitCode, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { runDrill } from "../../src/drills/run-drill.js";
+import { checkIptablesAccess } from "../../src/lab/faults/iptables.js";
 import { splitBrain, summarizeSplitBrain } from "../../src/drills/split-brain/measure.js";
 import { CUT_ZONE, splitBrainScenario } from "../../src/drills/split-brain/scenario.js";
 import { SENTINEL_LAYOUTS, VARIANTS, variantSettings, type SentinelLayout } from "../../src/drills/split-brain/variants.js";
@@ -54,7 +55,7 @@ export const drillSplitBrain = defineTool({
     );
     return [`Split-brain drill (${o.splitBrain[0]?.summary.runs ?? 0} runs each):`, ...lines, summarizeDrill(o)].join("\n");
   },
-  cli: { flags: { ...drillCliFlags, holdMs: "hold" } },
+  cli: { flags: { ...drillCliFlags, holdMs: "hold" }, exitCode: drillExitCode },
   async handler(input, ctx) {
     const variants = VARIANTS.filter(
       (v) => (input.deployment === "both" || v.deployment === input.deployment) && (input.settings === "both" || v.tuned === (input.settings === "tuned")),
@@ -66,6 +67,8 @@ export const drillSplitBrain = defineTool({
       ...variants.map((v) => `${v.deployment}/${v.tuned ? "tuned" : "default"}: ${variantSettings(v).describe}.`),
     ];
     if (input.dryRun) return { ...dryRunOutput("split_brain", plan), splitBrain: [] };
+    // Every run cuts with iptables: without the right to, say so before a lab starts.
+    await checkIptablesAccess();
     const results = [];
     for (const v of variants) {
       results.push(await runDrill(splitBrainScenario(v, { backend: input.backend, holdAfterFailoverMs: input.holdMs }), { ...input, writers: 2, signal: ctx.signal, progress: ctx.progress }));

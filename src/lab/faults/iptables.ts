@@ -69,6 +69,14 @@ export async function removeChain(labKey: string): Promise<boolean> {
   return found;
 }
 
+/**
+ * Throws the LabError a partition would meet (iptables missing, or no right to use it)
+ * without changing any rule: callers that cut later check first, before starting anything.
+ */
+export async function checkIptablesAccess(): Promise<void> {
+  await iptables(["-S", "INPUT"]);
+}
+
 /** True when iptables is installed (so a chain could exist); cheap, no subprocess. */
 export function iptablesInstalled(): boolean {
   try {
