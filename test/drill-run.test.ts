@@ -16,6 +16,8 @@ import { formatAddress } from "../src/redis/address.js";
 import { withNode } from "../src/redis/connection.js";
 import { useTempLabHome } from "./helpers/env.js";
 import { uniformAccess } from "../src/redis/node-access.js";
+import { findFreePort } from "../src/lab/ports.js";
+import { setTimeout as sleep } from "node:timers/promises";
 
 useTempLabHome();
 
@@ -77,6 +79,37 @@ describe("runDrill on a standalone server", () => {
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("CLIENT PAUSE 300 ms");
     expect(summarizeDrill(out)).toMatch(/pause: 1 run, acknowledged \d+, lost 0/);
+  });
+});
+
+describe("runDrill when a client cannot open", () => {
+  // A long-running MCP server runs many drills: a run that fails while opening its
+  // clients must close the ones it opened (else a socket stays, and a reconnect timer
+  // for the one that never opened retries for ever).
+  it("closes every client it opened and stops the one that failed, then says why", async () => {
+    const lab = await labUp({ name: "drill-open-fails", nodes: 1, cluster: false });
+    const good = formatAddress(lab.nodes[0]);
+    const refused = `127.0.0.1:${await findFreePort()}`;
+    const settings = (address: string) => clientSettings({ kind: "standalone", address });
+    let tornDown = false;
+    const scenario: DrillScenario = {
+      name: "open-fails",
+      setup: async () => ({
+        writeTo: { settings: settings(good) },
+        writers: [{ settings: settings(good) }, { settings: settings(refused) }, { settings: settings(good) }],
+        act: async () => undefined,
+        teardown: async () => void (tornDown = true),
+      }),
+    };
+    const before = process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "Timeout").length;
+    await expect(runDrill(scenario, { runs: 1, warmupMs: 0, settleMs: 0 })).rejects.toThrow(`Cannot reach ${refused}: connect ECONNREFUSED ${refused}`);
+    expect(tornDown).toBe(true);
+    // Only this CLIENT LIST's own connection is left on the server.
+    const clients = await withNode(good, {}, async (c) => String(await c.call("CLIENT", "LIST")).trim().split("\n"));
+    expect(clients).toHaveLength(1);
+    await sleep(300); // past the refused client's first reconnect delay
+    const after = process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "Timeout").length;
+    expect(after).toBeLessThanOrEqual(before);
   });
 });
 

@@ -18,6 +18,19 @@ async function run(name: string, args: Record<string, unknown>) {
 }
 
 describe("drill tools", () => {
+  // A run whose action failed (a cut iptables refused, a fix that threw) measured nothing:
+  // the CLI exits 1 and a runbook step without expect fails, for every drill.
+  it("every drill's exit code says 1 when an action failed in any run, 0 otherwise", () => {
+    const run = (actionError?: string) => ({ run: 1, acknowledged: 1, lost: 0, unknown: 0, unknownPresent: 0, failed: 0, unavailableMs: 0, windows: [], staleReads: 0, maxStalenessMs: 0, events: [], ...(actionError ? { actionError } : {}) });
+    const out = (actionError?: string) => ({ drill: "d", dryRun: false, plan: [], splitBrain: [], scenarios: [{ scenario: "s", summary: {}, runs: [run(), run(actionError)] }] });
+    const drills = allTools.filter((t) => t.toolset === "drills");
+    expect(drills.length).toBeGreaterThanOrEqual(8);
+    for (const t of drills) {
+      const exitCode = t.cli?.exitCode as ((o: unknown) => number) | undefined;
+      expect({ tool: t.name, ok: exitCode?.(out()), failed: exitCode?.(out("Partitions change iptables rules, which needs root.")) }).toEqual({ tool: t.name, ok: 0, failed: 1 });
+    }
+  });
+
   it("dry runs describe the drill and start nothing", async () => {
     for (const name of ["drill_switchover", "drill_sentinel_failover", "drill_kill_master", "drill_read_scaling"]) {
       const out = await run(name, { dryRun: true });

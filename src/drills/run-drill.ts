@@ -11,7 +11,7 @@ import { checkHistory, type DrillReport } from "./checker.js";
 import type { ClientAuth, ClientSettings } from "./client-settings.js";
 import { HistoryRecorder, type History } from "./history.js";
 import { summarizeRuns, type DrillSummary } from "./summary.js";
-import { AckedState, closeClient, finalRead, openClient, runReader, runWriter, type DrillClient } from "./workload.js";
+import { AckedState, closeClient, finalRead, openClient, openClients, runReader, runWriter, type DrillClient } from "./workload.js";
 
 /** What one run of a scenario set up, and how to act on it. */
 export interface DrillSetup {
@@ -87,9 +87,10 @@ async function runOnce(scenario: DrillScenario, run: number, o: Required<Omit<Dr
     const state = new AckedState();
     const stop = new AbortController();
     const writerSpecs = setup.writers ?? Array.from({ length: o.writers }, () => setup.writeTo);
-    const writers = await Promise.all(writerSpecs.map((w) => openClient(w.settings, w.auth)));
-    const readers = await Promise.all((setup.readFrom ?? []).map((r) => openClient(r.settings, r.auth)));
-    clients.push(...writers, ...readers);
+    const writers = await openClients(writerSpecs);
+    clients.push(...writers);
+    const readers = await openClients(setup.readFrom ?? []);
+    clients.push(...readers);
     const loops = [
       ...writers.map((c, i) => {
         const tag = (writerSpecs[i] as { keyTag?: string }).keyTag;

@@ -7,7 +7,7 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis";
 import { setTimeout as sleep } from "node:timers/promises";
 import { formatAddress } from "../redis/address.js";
-import { errorMessage } from "../errors.js";
+import { errorMessage, UnreachableError } from "../errors.js";
 import { ioredisClusterOptions, ioredisOptions, type ClientAuth, type ClientSettings } from "./client-settings.js";
 import type { HistoryRecorder } from "./history.js";
 import { bindingOptions } from "./bound-connector.js";
@@ -38,14 +38,42 @@ export async function openClient(settings: ClientSettings, auth: ClientAuth = {}
         )
       : new io.Redis({ ...ioredisOptions(settings, auth), ...bound, lazyConnect: true });
   // Errors during a drill are expected (that is the drill); the history records them per operation.
-  client.on("error", () => undefined);
+  let lastError: unknown;
+  client.on("error", (err) => void (lastError = err));
   if (d.kind === "sentinel" && settings.restartOnEnd) restartOnEnd(client as Redis);
-  if (d.kind !== "cluster") await (client as Redis).connect();
-  else await new Promise<void>((resolve, reject) => {
-    client.once("ready", () => resolve());
-    client.once("end", () => reject(new Error("cluster client ended before ready")));
-  });
+  try {
+    if (d.kind !== "cluster") await (client as Redis).connect();
+    else
+      await new Promise<void>((resolve, reject) => {
+        client.once("ready", () => resolve());
+        client.once("end", () => reject(new Error("cluster client ended before ready")));
+      });
+  } catch (err) {
+    // Left alone, a client that never opened retries for ever (a referenced timer in a
+    // long-running MCP server): stop it, and say where and why it failed.
+    closing.add(client);
+    client.disconnect();
+    throw new UnreachableError(deploymentAddress(d), errorMessage(lastError ?? err));
+  }
   return client;
+}
+
+function deploymentAddress(d: ClientSettings["deployment"]): string {
+  if (d.kind === "standalone") return d.address;
+  if (d.kind === "cluster") return d.nodes.join(", ");
+  return `the sentinels ${d.sentinels.join(", ")} (master name ${d.name})`;
+}
+
+/**
+ * Opens one client per spec. If one fails, closes those already open before throwing,
+ * so a failed start leaves no connection behind.
+ */
+export async function openClients(specs: { settings: ClientSettings; auth?: ClientAuth }[]): Promise<DrillClient[]> {
+  const opened = await Promise.allSettled(specs.map((s) => openClient(s.settings, s.auth)));
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === "rejected");
+  if (!failed) return opened.map((o) => (o as PromiseFulfilledResult<DrillClient>).value);
+  await Promise.all(opened.flatMap((o) => (o.status === "fulfilled" ? [closeClient(o.value)] : [])));
+  throw failed.reason;
 }
 
 const closing = new WeakSet<object>();

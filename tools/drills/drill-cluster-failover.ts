@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clusterFailoverUnderLoad } from "../../src/drills/scenarios/cluster-failover.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (runs: number) => [
@@ -24,7 +24,7 @@ export const drillClusterFailover = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("cluster-failover", plan(input.runs), () => [clusterFailoverUnderLoad()], input, ctx);
   },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { killAndFix } from "../../src/drills/scenarios/kill-and-fix.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -28,7 +28,7 @@ export const drillKillFix = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("kill-fix", plan(input.slots, input.runs), () => [killAndFix({ slots: input.slots })], input, ctx);
   },

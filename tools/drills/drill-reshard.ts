@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { reshardUnderLoad } from "../../src/drills/scenarios/reshard-under-load.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -27,7 +27,7 @@ export const drillReshard = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
   summarize: summarizeDrill,
-  cli: { flags: drillCliFlags },
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("reshard", plan(input.slots, input.runs), () => [reshardUnderLoad({ slots: input.slots })], input, ctx);
   },
