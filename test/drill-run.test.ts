@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientSettings } from "../src/drills/client-settings.js";
 import { runDrill, type DrillScenario } from "../src/drills/run-drill.js";
+import { closeClient, openClient } from "../src/drills/workload.js";
+import type { Cluster } from "ioredis";
 import { drillOutput, summarizeDrill } from "../src/drills/tool-shape.js";
 import { renderTimelineSvg, timelineRows } from "../src/drills/timeline.js";
 import { labUp } from "../src/lab/index.js";
@@ -129,6 +131,23 @@ describe("runDrill on a Redis Cluster", () => {
     expect(r.report.writes.kept).toBe(r.report.writes.ok);
     expect(r.report.valid).toBe(true);
     expect(r.report.reads.ok).toBeGreaterThan(0);
+  });
+
+  // ioredis re-arms slotsRefreshInterval's timer when a refresh in flight completes, even
+  // after quit cleared it: a client closed mid-refresh refreshed for ever (a referenced
+  // timer in a long-running MCP server). Closed exactly then, it must stop.
+  it("a cluster client closed while its periodic slot refresh is in flight stops refreshing", async () => {
+    const lab = await labUp({ name: "drill-refresh", nodes: 3, cluster: true, nodeTimeoutMs: 2000 });
+    const nodes = lab.nodes.map((n) => formatAddress(n));
+    await createCluster({ access: uniformAccess(), addresses: nodes, replicas: 0 }, { progress: () => undefined });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const client = (await openClient(clientSettings({ kind: "cluster", nodes }, { slotsRefreshIntervalMs: 20 }))) as Cluster;
+      const internals = client as unknown as { isRefreshing: boolean; slotsTimer: unknown };
+      while (!internals.isRefreshing) await sleep(1);
+      await closeClient(client);
+      await sleep(100); // five refresh periods
+      expect(internals.slotsTimer).toBeNull();
+    }
   });
 });
 

@@ -93,8 +93,20 @@ function restartOnEnd(client: Redis): void {
 /** Closes a drill client for good (no restart), letting replies in flight finish. */
 export async function closeClient(client: DrillClient): Promise<void> {
   closing.add(client);
+  if ("refreshSlotsCache" in client) await slotRefreshDone(client);
   await client.quit().catch(() => undefined);
   client.disconnect();
+}
+
+/**
+ * ioredis re-arms slotsRefreshInterval's timer when a refresh completes, even one that
+ * completes after quit cleared the timer: that client would refresh for ever. Wait for a
+ * refresh in flight (bounded by slotsRefreshTimeout per node); quit, called in the same
+ * turn as this resolves, then clears the re-armed timer for good.
+ */
+function slotRefreshDone(cluster: Cluster): Promise<void> {
+  if (!(cluster as unknown as { isRefreshing?: boolean }).isRefreshing) return Promise.resolve();
+  return new Promise((resolve) => cluster.refreshSlotsCache(() => resolve()));
 }
 
 /** The node a single-connection client talks to now, as host:port. */
