@@ -120,6 +120,11 @@ describe("multi-dc-sentinel", () => {
       const codes = checkReplication(repl).map((f) => f.code);
       expect(codes).not.toContain("min_replicas_local");
       expect(codes).not.toContain("min_replicas_off");
+      // After a failover every replica is repointed at once: the new master needs 2 of them to take writes.
+      for (const s of state.sentinels!) {
+        const fields = (await call(formatAddress(s), ["SENTINEL", "MASTER", "mymaster"])) as string[];
+        expect(fields[fields.indexOf("parallel-syncs") + 1]).toBe("5");
+      }
     } finally {
       await pool.close();
     }

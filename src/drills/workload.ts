@@ -27,6 +27,7 @@ function withRedisOptions(o: ClusterOptions, extra: Partial<RedisOptions>): Clus
 /** A client for the deployment, built from the settings; resolves once it is ready. */
 export async function openClient(settings: ClientSettings, auth: ClientAuth = {}): Promise<DrillClient> {
   const io = await loadIoredis();
+  replyErrorClass ??= io.ReplyError as unknown as new (...args: never[]) => Error;
   const d = settings.deployment;
   // A client placed inside a lab zone connects from that zone's address (partition drills).
   const bound = bindingOptions(io, settings.localAddress, d.kind === "sentinel");
@@ -121,8 +122,13 @@ export function servingNode(client: DrillClient): string | undefined {
  * happen; anything else (timeout, connection lost, retries exhausted) leaves it unknown.
  */
 export function isDefiniteFailure(err: unknown): boolean {
-  return err instanceof Error && err.name === "ReplyError";
+  // By class, not by err.name: the minified bundle renames redis-errors' classes, and their
+  // name getter returns the new one (every NOREPLICAS counted as unknown in MCP and CLI runs).
+  return replyErrorClass !== undefined && err instanceof replyErrorClass;
 }
+
+/** ioredis' ReplyError (redis-errors), set once ioredis is loaded: every client opens through openClient first. */
+let replyErrorClass: (new (...args: never[]) => Error) | undefined;
 
 /** Latest acknowledged write, shared by writers and readers. */
 export class AckedState {

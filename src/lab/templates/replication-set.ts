@@ -19,7 +19,13 @@ export const LAB_REPLICATION_CONFIG = { "repl-diskless-sync-delay": "0" };
 /** The lab's sentinels watch with these: down-after 1 s so drills see failovers in seconds. */
 export const LAB_SENTINEL_SETTINGS = { name: "mymaster", downAfterMs: 1000, failoverTimeoutMs: 10_000, parallelSyncs: 1 };
 
-export async function buildReplicationSet(template: string, state: LabState, ctx: OpContext, withSentinels: boolean): Promise<LabTopology> {
+export async function buildReplicationSet(
+  template: string,
+  state: LabState,
+  ctx: OpContext,
+  withSentinels: boolean,
+  sentinelSettings: Partial<typeof LAB_SENTINEL_SETTINGS> = {},
+): Promise<LabTopology> {
   // The lab's own start-up: it owns every process it names, so one credential for all.
   const access = uniformAccess({ password: state.password }, true);
   const zones = Object.fromEntries([...state.nodes, ...(state.sentinels ?? [])].map((n) => [formatAddress(n), n.zone]));
@@ -28,7 +34,7 @@ export async function buildReplicationSet(template: string, state: LabState, ctx
   const sentinels = (state.sentinels ?? []).map((s) => formatAddress(s));
   if (withSentinels && sentinels.length) {
     const quorum = Math.floor(sentinels.length / 2) + 1;
-    await monitorMaster({ ...LAB_SENTINEL_SETTINGS, sentinels, master, quorum, access, zones }, ctx);
+    await monitorMaster({ ...LAB_SENTINEL_SETTINGS, ...sentinelSettings, sentinels, master, quorum, access, zones }, ctx);
   }
   return {
     template,
