@@ -111,7 +111,12 @@ export function toolCommand(tool: AnyTool, verb: string, tools: readonly AnyTool
     });
     for (const [attribute, field] of byAttribute) if (o[attribute] !== undefined) input[field] = o[attribute];
     for (const [attribute, { flag, field }] of envFlags) if (o[attribute] !== undefined) input[field] = fromEnv(flag, String(o[attribute]), field);
-    if (input.nodes && (input.lab !== undefined || input.target !== undefined)) {
+    const placed = input.lab !== undefined || input.target !== undefined;
+    if (placed && cli.withPlace && input[cli.withPlace] === undefined && Array.isArray(input.nodes) && input.nodes.length === 1) {
+      input[cli.withPlace] = input.nodes[0];
+      delete input.nodes;
+    }
+    if (input.nodes && placed) {
       const other = input.lab !== undefined ? "--lab" : "--target";
       throw new ValidationError(`Both ${other} and HOST:PORT arguments name the servers; name them one way.`, `Give ${other} NAME or HOST:PORT arguments, not both.`);
     }

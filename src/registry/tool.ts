@@ -46,6 +46,8 @@ export interface ToolCli<I = Record<string, unknown>, O = Record<string, unknown
   flags?: { [K in keyof I & string]?: string };
   /** Secret fields read from an environment variable that this flag names (a value on argv shows in ps): { password: "password-env" }. */
   env?: { [K in keyof I & string]?: string };
+  /** With --lab or --target, a lone HOST:PORT-or-id argument fills this field instead of naming the servers (`del-node --lab demo ID`). */
+  withPlace?: keyof I & string;
   /** Input fields the CLI does not offer at all. */
   hide?: Array<keyof I & string>;
   /** Other spellings of the verb's last word, e.g. ["ls"] for `lab list`. */

@@ -180,10 +180,24 @@ export async function readClusterView(seeds: string[], opts: ReadClusterViewOpti
   // The same node reached under two names (a seed "localhost:7000", a peer "127.0.0.1:7000"): keep one.
   const seen = new Set<string>();
   const unique = nodes.sort(byAddress).filter((n) => !seen.has(n.self.id) && seen.add(n.self.id));
+  const spares = sparesOf(unique);
   return {
     readAt: new Date().toISOString(),
-    nodes: unique,
+    nodes: unique.filter((n) => !spares.includes(n)),
+    ...(spares.length ? { spares: spares.map((n) => n.address) } : {}),
     unreachable: unreachable.sort(byAddress),
     ...(Object.keys(zones).length ? { zones } : {}),
   };
+}
+
+/**
+ * Nodes read beside a cluster that are not part of it: alone (they know no other node),
+ * owning no slot, and known by no other node read: a lab's spare node, or one that
+ * del-node reset. Counted as members, every member would "not know" them. None while
+ * no node knows another (nothing is a cluster yet, e.g. before cluster create).
+ */
+export function sparesOf(nodes: NodeView[]): NodeView[] {
+  const alone = (n: NodeView) => n.peers.every((p) => p.id === n.self.id) && n.self.slots.length === 0;
+  if (nodes.every(alone)) return [];
+  return nodes.filter((n) => alone(n) && !nodes.some((m) => m !== n && m.peers.some((p) => p.id === n.self.id)));
 }

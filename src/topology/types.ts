@@ -89,6 +89,8 @@ export interface ClusterView {
   nodes: NodeView[];
   /** Nodes named by a seed or a peer that could not be read. */
   unreachable: UnreachableNode[];
+  /** Seeds that stand beside the cluster, not in it (alone, no slots, known by no member): e.g. a lab's spare nodes. */
+  spares?: string[];
   /** address -> zone label as given to the read, so a node that could not be read still has its zone. */
   zones?: Record<string, string>;
 }

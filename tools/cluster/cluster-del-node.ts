@@ -25,7 +25,7 @@ export const clusterDelNode = defineTool({
     "Removes one node from a cluster. A master holding slots is refused unless drain, which first moves its slots " +
     "to the other masters by weight (spread, never all onto one; journaled and verified like cluster_reshard). Its " +
     "replicas move to the remaining masters (least-replicated, on another host and zone), every node FORGETs it at " +
-    "once, and it is reset (reset soft|hard) and shut down (shutdown) only if asked. Returns when no remaining node " +
+    "once, and it is reset (reset: soft by default, hard, or none) and shut down (shutdown) only if asked. Returns when no remaining node " +
     "knows it and the cluster checks clean. Destructive: review the dry run, then confirm.",
   toolset: "cluster",
   input: z.object({
@@ -33,7 +33,7 @@ export const clusterDelNode = defineTool({
     node: z.string().optional().describe("The node to remove: id, prefix or HOST:PORT (CLI: also the last positional argument)."),
     drain: z.boolean().optional().describe("Move a master's slots to the other masters first."),
     weight: z.array(z.string()).optional().describe("Drain weights as NODE=W among the receiving masters."),
-    reset: z.enum(["soft", "hard"]).optional().describe("CLUSTER RESET the removed node afterwards."),
+    reset: z.enum(["soft", "hard", "none"]).optional().describe("CLUSTER RESET the removed node afterwards (default soft: it forgets the cluster, so it no longer claims to be a member and can be added again; none: leave it as it is)."),
     shutdown: z.boolean().optional().describe("SHUTDOWN the removed node afterwards."),
     pipeline: z.number().int().min(1).max(100_000).optional().describe("Most keys per MIGRATE call while draining (default 1000)."),
     ...dryRunField,
@@ -68,7 +68,7 @@ export const clusterDelNode = defineTool({
     ];
     return lines.join("\n");
   },
-  cli: { args: ["nodes"], exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
+  cli: { args: ["nodes"], withPlace: "node", exitCode: (o) => (o.applied && !o.ok ? 1 : 0) },
   async handler(input, ctx) {
     const { nodes, node } = splitNodeArg(input.nodes, input.node);
     const t = await ctx.targets.resolve({ ...input, nodes }, { mutate: true });

@@ -3,7 +3,7 @@
  * drain, which first spreads its slots over the other masters by weight (a full,
  * journaled, verified migration). Its replicas then move to the remaining masters
  * (placement as add-node chooses), every other node FORGETs it at once (within the 60 s
- * ban, so gossip cannot bring it back), and it is reset and shut down only if asked.
+ * ban, so gossip cannot bring it back), and it is reset (soft unless told otherwise) and shut down only if asked.
  * Returns when no remaining node knows it and the cluster checks clean.
  */
 import type { Finding } from "../../checks/finding.js";
@@ -24,7 +24,7 @@ export interface DelNodeRequest extends ClusterTarget {
   node: string;
   drain?: boolean;
   weights?: Record<string, number>;
-  reset?: "soft" | "hard";
+  reset?: "soft" | "hard" | "none";
   shutdown?: boolean;
   journalDir: string;
   engine?: EngineOptions;
@@ -87,7 +87,7 @@ export async function delNode(req: DelNodeRequest, ctx: OpContext): Promise<DelN
       removed: { id: victim.id, address: victim.address, role: victim.role, slots },
       ...(drained ? { drain: drained } : {}),
       replicasMoved: moves.map((m) => ({ address: m.replica.address, to: m.to.address, reason: m.reason })),
-      ...(req.reset ? { reset: req.reset } : {}),
+      ...(req.reset !== "none" ? { reset: req.reset ?? "soft" } : {}),
       shutdown: req.shutdown ?? false,
       warnings,
     };
@@ -113,7 +113,11 @@ export async function delNode(req: DelNodeRequest, ctx: OpContext): Promise<DelN
     }
     // Reset / shutdown only when asked; the node still answers until then.
     const victimClient = await pool.get(victim.address);
-    if (req.reset) await victimClient.call("CLUSTER", "RESET", req.reset.toUpperCase());
+    // Default soft: a removed node that still lists the cluster keeps claiming membership (and a lab's check would count it).
+    const reset = req.reset ?? "soft";
+    if (reset !== "none") await victimClient.call("CLUSTER", "RESET", reset.toUpperCase()).catch((err: unknown) => {
+      if (req.reset) throw err;
+    });
     if (req.shutdown) await victimClient.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
     if (req.shutdown) pool.forget(victim.address);
     for (;;) {
