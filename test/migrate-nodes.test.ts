@@ -124,8 +124,9 @@ describe("cluster_del_node", () => {
     const now = await entries();
     expect(now.some((e) => e.id === victim.id)).toBe(false);
     expect(now.find((e) => e.id === replica.id)?.masterId).not.toBe(victim.id);
-    // The removed node still runs (no reset asked): it was forgotten, not touched.
-    expect((await entries(addr(victim))).length).toBeGreaterThan(1);
+    // The removed node still runs, reset soft by default: it knows only itself, so it no longer claims to be a member.
+    expect(r.output.reset).toBe("soft");
+    expect((await entries(addr(victim))).length).toBe(1);
     await judged();
   });
 
