@@ -40,6 +40,14 @@ describe("reshard", () => {
     const { next } = planOf(req, [info({ nodes: ["127.0.0.1:7002", "127.0.0.1:7000"] })]);
     expect(callOf(next)?.args).toMatchObject({ from: "127.0.0.1:7002", to: "127.0.0.1:7000", slots: 500 });
   });
+  it("from and to inside a named lab: the lab is where, the addresses are source and target", () => {
+    const req = "move 500 slots from 127.0.0.1:7002 to 127.0.0.1:7000 in lab demo";
+    expect(callOf(planOf(req, []).next)).toEqual({ tool: "cluster_info", args: { lab: "demo" } });
+    const { next } = planOf(req, [info({ lab: "demo" })]);
+    expect(callOf(next)).toEqual({ tool: "cluster_reshard", args: { lab: "demo", from: "127.0.0.1:7002", to: "127.0.0.1:7000", slots: 500 } });
+    // Addresses that are not a source and a target would be dropped: refused, naming both places.
+    expect(parseRequest("move 500 slots on 127.0.0.1:7002 in lab demo", undefined, allTools)).toMatchObject({ family: "refusal", reason: "unhonoured", message: expect.stringMatching(/names lab demo and 127\.0\.0\.1:7002/) });
+  });
   it("done after the move, verified by cluster_check; refuses without a count", () => {
     const h = [info({ lab: "demo" }), ok("cluster_reshard", { lab: "demo", from: "x", to: "y", slots: 10 }, {})];
     const { next, family, intent } = planOf("reshard 10 slots in lab demo", h);

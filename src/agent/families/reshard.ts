@@ -7,6 +7,7 @@
 import { chosenPlace, placeOf, whereArgs, whereOrOnlyLab } from "../lab-choice.js";
 import { bySlots, checkStep, infoRows, lastCall, masters, readInfo } from "./migrate-plans.js";
 import { defineFamily, type BaseIntent } from "./family.js";
+import { refuse } from "../intent.js";
 
 export interface ReshardIntent extends BaseIntent {
   family: "reshard";
@@ -26,10 +27,18 @@ export const reshard = defineFamily<ReshardIntent>({
   tools: ["cluster_reshard", "cluster_info", "cluster_check"],
   verbs: RESHARD,
   match: (r) => RESHARD.test(r.bare),
+  // "from A to B in lab L": the lab (or target) is where, A and B are the masters in it.
+  honours: ["several_places"],
   extract(r) {
     const nodes = r.where.nodes ?? [];
     const named = /\bfrom\b.*\bto\b/.test(r.text) && nodes.length >= 2;
-    return { family: "reshard", slots: r.count(/(\d+) slots?\b/), ...(named ? { from: nodes[0], to: nodes[1] } : {}), where: r.where, assumed: [] };
+    const place = r.where.lab ? `lab ${r.where.lab}` : r.where.target ? `target ${r.where.target}` : undefined;
+    if (place && nodes.length && !(named && nodes.length === 2)) {
+      return refuse("unhonoured", `The request names ${place} and ${nodes.join(" ")}, and only a source and a target ("from A to B") can go with a place, so one of them would be dropped.`, `Say one place, or "move N slots from A to B in ${place}".`);
+    }
+    const { nodes: _addresses, ...placeOnly } = r.where;
+    const where = place && named ? placeOnly : r.where;
+    return { family: "reshard", slots: r.count(/(\d+) slots?\b/), ...(named ? { from: nodes[0], to: nodes[1] } : {}), where, assumed: [] };
   },
   plan(intent, history, env) {
     const at = whereOrOnlyLab(intent.where, history, "move the slots there", (lab) => `reshard 1000 slots in lab ${lab}`);
