@@ -7,6 +7,9 @@ import { ExprSyntaxError, formatPath, parseCondition, parseExpr, parsePath, pars
 import { evaluate, evaluateTemplate, looseEqual, truthy, type EvalContext } from "../src/runbook/expr-eval.js";
 import { durationMs } from "../src/runbook/schema.js";
 import { parseVarArgs, resolveVars } from "../src/runbook/vars.js";
+import { speak } from "../src/registry/words.js";
+import { cliWords } from "../src/cli/words.js";
+import { allTools } from "../tools/index.js";
 
 const ctx: EvalContext = {
   vars: { masters: 3, lab: "demo", on: true },
@@ -140,7 +143,10 @@ describe("paths, durations, --var", () => {
     expect(problems.map((p) => p.message)).toEqual(["--var bad is not NAME=VALUE"]);
     const r = resolveVars({ masters: 3, lab: "x", on: { type: "boolean", default: false }, need: { type: "number" } }, { masters: "4", on: "true", lab: "a=b" });
     expect(r.vars).toEqual({ masters: 4, lab: "a=b", on: true });
-    expect(r.problems.map((p) => p.message)).toEqual(["vars.need has no default; pass --var need=VALUE"]);
-    expect(resolveVars({ on: false }, { on: "yes" }).problems[0].message).toBe("--var on=yes: vars.on is a boolean");
+    // Each front end's words: the command line's --var, runbook_run's vars.
+    const cli = cliWords(allTools);
+    expect(r.problems.map((p) => speak(p.message, cli))).toEqual(["vars.need has no default; pass --var need=VALUE"]);
+    expect(r.problems.map((p) => speak(p.message))).toEqual(["vars.need has no default; pass vars: need=VALUE"]);
+    expect(speak(resolveVars({ on: false }, { on: "yes" }).problems[0].message, cli)).toBe("--var on=yes: vars.on is a boolean");
   });
 });

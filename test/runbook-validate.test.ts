@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { listLabs } from "../src/lab/index.js";
 import { invokeTool } from "../src/registry/invoke.js";
+import { speakAll } from "../src/registry/words.js";
+import { cliWords } from "../src/cli/words.js";
 import { validateRunbook } from "../src/runbook/index.js";
 import type { Problem } from "../src/runbook/types.js";
 import { createResolver } from "../src/targets/resolver.js";
@@ -39,7 +41,8 @@ async function expectInvalid(body: string, want: Expected, header = HEADER): Pro
   const text = header + body;
   const v = validateRunbook(text, { tools: allTools, vars: want.vars, env: want.env ?? {} });
   expect(v.ok, "the runbook should be invalid").toBe(false);
-  const problems = (v as { problems: Problem[] }).problems;
+  // Messages may name a front end's argument (a --var override); read them in the command line's words.
+  const problems = speakAll((v as { problems: Problem[] }).problems, cliWords(allTools));
   const p = problems.find((x) => want.message.test(x.message));
   expect(p, `no problem matches ${want.message}; got:\n${problems.map((x) => `${x.line}: ${x.step}: ${x.message}`).join("\n")}`).toBeDefined();
   expect(p!.step).toBe(want.step);
@@ -54,6 +57,7 @@ async function expectInvalid(body: string, want: Expected, header = HEADER): Pro
   if (!r.ok) {
     expect(r.error.code).toBe("runbook_invalid");
     expect(r.error.message).toContain(`${file}:${want.line}:`);
+    expect(r.error.message).not.toMatch(/--var|\u27e6/);
   }
   expect(await listLabs()).toEqual([]);
   return p!;

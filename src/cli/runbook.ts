@@ -6,6 +6,8 @@
  * nothing ran, 128 + n when signal n stopped it). SIGINT, SIGTERM or SIGHUP cancels the
  * step in flight and runs cleanup; a second one stops cleanup, a third exits at once.
  */
+import { speakAll } from "../registry/words.js";
+import { cliWords } from "./words.js";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Command } from "commander";
@@ -76,7 +78,9 @@ async function writeReports(report: RunReport, targets: ReportTarget[]): Promise
 function validationInput(file: string, text: string, flags: { var: string[]; lab?: string; target?: string }, configPath?: string) {
   const parsed = parseVarArgs(flags.var);
   const config = loadConfig(configPath);
-  const v = validateRunbook(text, { tools: allTools, vars: parsed.vars, file, config, target: { lab: flags.lab, target: flags.target } });
+  const checked = validateRunbook(text, { tools: allTools, vars: parsed.vars, file, config, target: { lab: flags.lab, target: flags.target } });
+  // Problems name overrides in the front end's words (--var here, runbook_run's vars over MCP).
+  const v = checked.ok ? checked : { ...checked, problems: speakAll(checked.problems, cliWords(allTools)) };
   const cliProblems: Problem[] = parsed.problems.map((p) => ({ line: 0, column: 0, message: p.message }));
   return { v, cliProblems, config };
 }

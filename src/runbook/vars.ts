@@ -4,6 +4,10 @@
  * so `--var masters=4` is the number 4 and `--var masters=four` is an error. Pure.
  */
 import type { VarFile } from "./schema.js";
+import { argRef } from "../registry/words.js";
+
+/** An override as its front end spells it: `--var NAME=VALUE` on the command line, `vars` of runbook_run over MCP. */
+const override = (text: string) => argRef("vars", text, "runbook_run");
 
 export type VarValue = string | number | boolean;
 
@@ -50,7 +54,7 @@ export function resolveVars(
   for (const name of Object.keys(overrides)) {
     if (!Object.hasOwn(declared, name)) {
       const known = Object.keys(declared);
-      problems.push({ message: `--var ${name}: the runbook declares no var '${name}'${known.length ? ` (vars: ${known.join(", ")})` : ""}`, inFile: false });
+      problems.push({ message: `${override(name)}: the runbook declares no var '${name}'${known.length ? ` (vars: ${known.join(", ")})` : ""}`, inFile: false });
     }
   }
   for (const [name, decl] of Object.entries(declared)) {
@@ -62,10 +66,10 @@ export function resolveVars(
     }
     if (Object.hasOwn(overrides, name)) {
       const v = coerce(overrides[name], type);
-      if (v === undefined) problems.push({ name, message: `--var ${name}=${String(overrides[name])}: vars.${name} is a ${type}`, inFile: false });
+      if (v === undefined) problems.push({ name, message: `${override(`${name}=${String(overrides[name])}`)}: vars.${name} is a ${type}`, inFile: false });
       else vars[name] = v;
     } else if (def !== undefined) vars[name] = def;
-    else problems.push({ name, message: `vars.${name} has no default; pass --var ${name}=VALUE`, inFile: false });
+    else problems.push({ name, message: `vars.${name} has no default; pass ${override(`${name}=VALUE`)}`, inFile: false });
   }
   return { vars, problems };
 }
