@@ -8,12 +8,11 @@
  * repair kind). Files live beside the lab's state, or under the user's state dir for
  * other servers: <state>/build-settings/<started>-<pid>.json.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import type { Finding } from "../../checks/finding.js";
 import { listNames } from "../../checks/names.js";
-import { labHome, labsDir } from "../../lab/store.js";
+import { readJournalFiles, removeJournalFile, writeJournalFile, type JournalFileOf } from "../journal-files.js";
 import { toolRef } from "../../registry/words.js";
 import type { ResolvedTarget } from "../../targets/resolver.js";
 import type { ClusterView } from "../../topology/types.js";
@@ -29,10 +28,7 @@ export interface BuildSettingsJournal {
   nodes: { address: string; id: string; settings: Record<TunedSetting, string> }[];
 }
 
-export interface JournalFile {
-  path: string;
-  journal: BuildSettingsJournal;
-}
+export type JournalFile = JournalFileOf<BuildSettingsJournal>;
 
 const DIR = "build-settings";
 
@@ -45,42 +41,15 @@ export function newJournal(nodes: BuildSettingsJournal["nodes"]): BuildSettingsJ
   return { op: "cluster_create", startedAt: new Date().toISOString(), pid: process.pid, host: hostname(), nodes };
 }
 
-/** Writes the journal (write, then rename: a reader never sees half a file); returns its path. */
-export async function writeJournal(dir: string, journal: BuildSettingsJournal): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${journal.startedAt.replace(/[:.]/g, "")}-${journal.pid}.json`);
-  await writeFile(`${path}.tmp`, JSON.stringify(journal, null, 2) + "\n", { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
-  return path;
-}
+/** Writes the journal atomically; returns its path. */
+export const writeJournal = (dir: string, journal: BuildSettingsJournal): Promise<string> => writeJournalFile(dir, journal);
 
-export async function removeJournal(path: string): Promise<void> {
-  await rm(path, { force: true });
-}
+export const removeJournal = removeJournalFile;
 
-async function readDir(dir: string): Promise<JournalFile[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const files = await Promise.all(
-    names
-      .filter((n) => n.endsWith(".json"))
-      .map(async (n) => {
-        try {
-          const journal = JSON.parse(await readFile(join(dir, n), "utf8")) as BuildSettingsJournal;
-          return journal.op === "cluster_create" && Array.isArray(journal.nodes) ? [{ path: join(dir, n), journal }] : [];
-        } catch {
-          return [];
-        }
-      }),
-  );
-  return files.flat();
-}
+const isBuildJournal = (j: unknown): j is BuildSettingsJournal => (j as BuildSettingsJournal | null)?.op === "cluster_create" && Array.isArray((j as BuildSettingsJournal).nodes);
 
 /** Every journal on this machine: the user's state dir and every lab's. */
-export async function readJournals(): Promise<JournalFile[]> {
-  const labs = await readdir(labsDir()).catch(() => [] as string[]);
-  const dirs = [join(labHome(), DIR), ...labs.map((l) => join(labsDir(), l, DIR))];
-  return (await Promise.all(dirs.map(readDir))).flat();
-}
+export const readJournals = (): Promise<JournalFile[]> => readJournalFiles(DIR, isBuildJournal);
 
 export interface LeftSetting {
   setting: TunedSetting;

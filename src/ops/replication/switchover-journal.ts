@@ -8,11 +8,9 @@
  * master) or after it (two masters until the rest is repointed). Files live beside the
  * lab's state, or under the user's state dir: <state>/switchovers/<started>-<pid>.json.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { join } from "node:path";
 import type { Finding } from "../../checks/finding.js";
-import { labHome, labsDir } from "../../lab/store.js";
+import { readJournalFiles, removeJournalFile, writeJournalFile, type JournalFileOf } from "../journal-files.js";
 import { callRef, toolRef } from "../../registry/words.js";
 import { nodeAt, type ReplicationView } from "../../topology/replication-view.js";
 import { parseAddress } from "../../redis/address.js";
@@ -33,42 +31,20 @@ export interface SwitchoverJournal {
   step: "started" | "promoted";
 }
 
-export interface SwitchoverJournalFile {
-  path: string;
-  journal: SwitchoverJournal;
-}
+export type SwitchoverJournalFile = JournalFileOf<SwitchoverJournal>;
 
 /** Writes (or rewrites) the journal atomically; returns its path. */
-export async function writeSwitchoverJournal(dir: string, journal: SwitchoverJournal): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${journal.startedAt.replace(/[:.]/g, "")}-${journal.pid}.json`);
-  await writeFile(`${path}.tmp`, JSON.stringify(journal, null, 2) + "\n", { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
-  return path;
-}
+export const writeSwitchoverJournal = (dir: string, journal: SwitchoverJournal): Promise<string> => writeJournalFile(dir, journal);
 
-export const removeSwitchoverJournal = (path: string): Promise<void> => rm(path, { force: true });
+export const removeSwitchoverJournal = removeJournalFile;
 
-async function readDir(dir: string): Promise<SwitchoverJournalFile[]> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const files = await Promise.all(
-    names.filter((n) => n.endsWith(".json")).map(async (n) => {
-      try {
-        const journal = JSON.parse(await readFile(join(dir, n), "utf8")) as SwitchoverJournal;
-        return journal.op === "replication_switchover" && typeof journal.from === "string" && typeof journal.to === "string" ? [{ path: join(dir, n), journal }] : [];
-      } catch {
-        return [];
-      }
-    }),
-  );
-  return files.flat();
-}
+const isSwitchoverJournal = (j: unknown): j is SwitchoverJournal => {
+  const s = j as SwitchoverJournal | null;
+  return s?.op === "replication_switchover" && typeof s.from === "string" && typeof s.to === "string";
+};
 
 /** Every switchover journal on this machine: the user's state dir and every lab's. */
-export async function readSwitchoverJournals(): Promise<SwitchoverJournalFile[]> {
-  const labs = await readdir(labsDir()).catch(() => [] as string[]);
-  return (await Promise.all([join(labHome(), SWITCHOVER_DIR), ...labs.map((l) => join(labsDir(), l, SWITCHOVER_DIR))].map(readDir))).flat();
-}
+export const readSwitchoverJournals = (): Promise<SwitchoverJournalFile[]> => readJournalFiles(SWITCHOVER_DIR, isSwitchoverJournal);
 
 /** Whether the process that wrote the journal still runs (then the switchover is in progress, not interrupted). */
 export function writerAlive(j: SwitchoverJournal): boolean {
