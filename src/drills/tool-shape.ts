@@ -113,6 +113,15 @@ export function drillExitCode(out: Pick<DrillOutput, "scenarios">): number {
   return out.scenarios.some((s) => s.runs.some((r) => r.actionError)) ? 1 : 0;
 }
 
+/** What every drill tool shares: its toolset, output, annotations (it changes only the labs it starts), summary and CLI form. */
+export const drillToolShape = {
+  toolset: "drills" as const,
+  output: drillOutputSchema,
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+  summarize: summarizeDrill,
+  cli: { flags: drillCliFlags, exitCode: drillExitCode },
+};
+
 /** "action failed in 2 of 5 runs (first: ...)" for each scenario where it did, for summaries. */
 export function actionFailures(out: Pick<DrillOutput, "scenarios">): string[] {
   return out.scenarios.flatMap((s) => {

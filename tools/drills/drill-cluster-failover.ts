@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clusterFailoverUnderLoad } from "../../src/drills/scenarios/cluster-failover.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (runs: number) => [
@@ -18,13 +18,9 @@ export const drillClusterFailover = defineTool({
     "reader run while cluster_failover promotes a replica (coordinated, so no acknowledged write may be lost). Reports " +
     "lost, failed and unknown writes and the unavailability window in ms per run, with the failover's own timings as " +
     "events. history and svg save the history and its timeline. Starts and stops its own labs.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object({ ...drillInputFields }),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("cluster-failover", plan(input.runs), () => [clusterFailoverUnderLoad()], input, ctx);
   },

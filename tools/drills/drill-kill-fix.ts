@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { killAndFix } from "../../src/drills/scenarios/kill-and-fix.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -18,17 +18,13 @@ export const drillKillFix = defineTool({
     "killed with SIGKILL at a random point of the move (recorded per run), then cluster_fix settles what it left, under " +
     "write load. Each run checks redis-cli --cluster check and every preloaded key's value; the summary gives lost " +
     "acknowledged writes and the runs whose check failed. history and svg save the history and its timeline.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object({
     ...drillInputFields,
     runs: z.number().int().min(1).max(100).default(20).describe("How many kills (each on a fresh lab, at a different point)."),
     slots: z.number().int().min(16).max(16383).default(8192).describe("Slots the killed reshard sets out to move."),
   }),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("kill-fix", plan(input.slots, input.runs), () => [killAndFix({ slots: input.slots })], input, ctx);
   },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { killMasterScenario, PROTECTIONS } from "../../src/drills/scenarios/kill-master.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -18,12 +18,8 @@ export const drillKillMaster = defineTool({
     "Measures what a crash of the master costs (kill -9, Sentinel failover with down-after 1000 ms) under a live write load through the Sentinel client, " +
     "on a fresh sentinel-3 lab per run, without protection, with min-replicas-to-write 1, and with WAIT 1 after each write: acknowledged writes lost, " +
     "unknown outcomes, unavailability. Starts and stops its own labs; touches nothing else.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object({ ...drillInputFields, protection: z.enum(["all", ...PROTECTIONS]).default("all").describe("Which setting to measure.") }),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     const chosen = input.protection === "all" ? PROTECTIONS : [input.protection];
     return runDrillTool("kill_master", PLAN, () => chosen.map((p) => killMasterScenario(p)), input, ctx);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readScalingScenario } from "../../src/drills/scenarios/read-scaling.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -16,12 +16,8 @@ export const drillReadScaling = defineTool({
   description:
     "Measures reading from replicas under a live write load on a fresh read-replicas lab per run: the share of reads served by replicas and the staleness " +
     "they show (reads that missed a write acknowledged before they began, and by how many ms). Starts and stops its own labs; touches nothing else.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object(drillInputFields),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("read_scaling", PLAN, () => [readScalingScenario()], input, ctx);
   },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { reshardUnderLoad } from "../../src/drills/scenarios/reshard-under-load.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const plan = (slots: number, runs: number) => [
@@ -18,16 +18,12 @@ export const drillReshard = defineTool({
     "cluster_reshard moves `slots` slots and cluster_rebalance evens them out again. Reports, per run and summarized: " +
     "acknowledged writes lost, failed and unknown operations, stale reads, the longest write stall, and the moves' " +
     "own numbers as events. history and svg save the operation history and its timeline. Starts and stops its own labs.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object({
     ...drillInputFields,
     slots: z.number().int().min(1).max(16383).default(4096).describe("Slots moved before the rebalance."),
   }),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   runsLong: true,
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("reshard", plan(input.slots, input.runs), () => [reshardUnderLoad({ slots: input.slots })], input, ctx);
   },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sentinelFailoverScenario } from "../../src/drills/scenarios/sentinel-failover.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -18,12 +18,8 @@ export const drillSentinelFailover = defineTool({
     "Measures a forced Sentinel failover (SENTINEL FAILOVER) under a live write load, with and without the client's failoverDetector, on a fresh " +
     "active-passive lab per run: acknowledged writes lost, unknown outcomes, unavailability (longest write gap), i.e. the client's reconnection time. " +
     "Starts and stops its own labs; touches nothing else.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object({ ...drillInputFields, failoverDetector: z.enum(["both", "on", "off"]).default("both").describe("Client settings to measure.") }),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     const modes = input.failoverDetector === "both" ? [true, false] : [input.failoverDetector === "on"];
     return runDrillTool("sentinel_failover", PLAN, () => modes.map((fd) => sentinelFailoverScenario(fd)), input, ctx);

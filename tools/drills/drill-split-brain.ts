@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineTool } from "../../src/registry/tool.js";
-import { drillCliFlags, drillExitCode, drillInputFields, drillOutput, drillOutputSchema, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
+import { drillCliFlags, drillExitCode, drillInputFields, drillOutput, drillOutputSchema, drillToolShape, dryRunOutput, summarizeDrill } from "../../src/drills/tool-shape.js";
 import { runDrill } from "../../src/drills/run-drill.js";
 import { checkIptablesAccess } from "../../src/lab/faults/iptables.js";
 import { splitBrain, summarizeSplitBrain } from "../../src/drills/split-brain/measure.js";
@@ -20,7 +20,8 @@ export const drillSplitBrain = defineTool({
     "side, keeps the cut until the majority has a new master, heals, and waits for the old master to rejoin. Reports the " +
     "split-brain window (both masters acknowledging writes), acknowledged writes lost at heal, how long the old master kept " +
     "taking writes and when the majority's client resumed. Needs root (iptables). Starts and stops only its own labs.",
-  toolset: "drills",
+  // Its own output, summary and --hold flag over the shared shape.
+  ...drillToolShape,
   input: z.object({
     deployment: z.enum(["cluster", "sentinel", "both"]).default("both").describe("Which deployment to drill."),
     settings: z.enum(["default", "tuned", "both"]).default("both").describe("Redis' defaults, settings tuned against split brain, or both."),
@@ -44,7 +45,6 @@ export const drillSplitBrain = defineTool({
       }),
     ),
   }),
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   summarize: (o) => {
     if (o.dryRun) return summarizeDrill(o);
     const fmt = (s: { min: number; median: number; max: number }, unit = "") => (s.min === s.max ? `${s.min}${unit}` : `${s.median}${unit} (${s.min}-${s.max})`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { switchoverScenario } from "../../src/drills/scenarios/switchover.js";
-import { drillCliFlags, drillInputFields, drillOutputSchema, runDrillTool, summarizeDrill, drillExitCode } from "../../src/drills/tool-shape.js";
+import { drillInputFields, drillToolShape, runDrillTool } from "../../src/drills/tool-shape.js";
 import { defineTool } from "../../src/registry/tool.js";
 
 const PLAN = [
@@ -18,12 +18,8 @@ export const drillSwitchover = defineTool({
     "Measures a planned switchover (replication_switchover) under a live write load through the Sentinel client, on a fresh active-passive lab per run: " +
     "acknowledged writes lost (should be 0), unknown outcomes, and the unavailability window (longest gap between successful writes). Starts and stops " +
     "its own labs; touches nothing else. Optionally writes the history (JSON) and an SVG timeline.",
-  toolset: "drills",
+  ...drillToolShape,
   input: z.object(drillInputFields),
-  output: drillOutputSchema,
-  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-  summarize: summarizeDrill,
-  cli: { flags: drillCliFlags, exitCode: drillExitCode },
   async handler(input, ctx) {
     return runDrillTool("switchover", PLAN, () => [switchoverScenario()], input, ctx);
   },
