@@ -31,7 +31,7 @@ export function encode(v: Resp): string {
 }
 
 /** Parses RESP arrays of bulk strings (what clients send); returns the commands and the unread rest. */
-function parseCommands(buf: string): { commands: string[][]; rest: string } {
+export function parseCommands(buf: string): { commands: string[][]; rest: string } {
   const commands: string[][] = [];
   let at = 0;
   for (;;) {

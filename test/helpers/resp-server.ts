@@ -7,6 +7,7 @@
  *   const s = await startRespServer((args) => args[0] === "INFO" ? "role:master\r\n" : ok);
  */
 import { createServer, type Socket } from "node:net";
+import { parseCommands } from "./fake-redis.js";
 
 export type Resp = string | number | null | Resp[] | { status: string } | { error: string };
 export const ok: Resp = { status: "OK" };
@@ -17,28 +18,6 @@ function encode(v: Resp): string {
   if (typeof v === "string") return `$${Buffer.byteLength(v)}\r\n${v}\r\n`;
   if (Array.isArray(v)) return `*${v.length}\r\n${v.map(encode).join("")}`;
   return "status" in v ? `+${v.status}\r\n` : `-${v.error}\r\n`;
-}
-
-/** Commands complete in buf (arrays of bulk strings, as clients send them), and the bytes left over. */
-function parse(buf: string): { commands: string[][]; rest: string } {
-  const commands: string[][] = [];
-  let at = 0;
-  for (;;) {
-    const head = /^\*(\d+)\r\n/.exec(buf.slice(at));
-    if (!head) break;
-    let p = at + head[0].length;
-    const args: string[] = [];
-    for (let i = 0; i < Number(head[1]); i++) {
-      const len = /^\$(\d+)\r\n/.exec(buf.slice(p));
-      if (!len || buf.length < p + len[0].length + Number(len[1]) + 2) return { commands, rest: buf.slice(at) };
-      p += len[0].length;
-      args.push(buf.slice(p, p + Number(len[1])));
-      p += Number(len[1]) + 2;
-    }
-    commands.push(args);
-    at = p;
-  }
-  return { commands, rest: buf.slice(at) };
 }
 
 export interface RespServer {
@@ -58,7 +37,7 @@ export async function startRespServer(answer: (args: string[]) => Resp, host = "
     s.on("close", () => sockets.delete(s));
     let pending = "";
     s.on("data", (d) => {
-      const { commands, rest } = parse(pending + d.toString("latin1"));
+      const { commands, rest } = parseCommands(pending + d.toString("latin1"));
       pending = rest;
       for (const c of commands) s.write(encode(answer([c[0].toUpperCase(), ...c.slice(1)])));
     });
