@@ -93,6 +93,12 @@ describe("bad inputs change nothing and say so in one sentence", () => {
     expect(out.unreachable).toEqual([]);
   });
 
+  it("attach with no master and no place says what to give, in each front end's words", async () => {
+    expect(oneError(await runBin(["replication", "attach", "--yes"]))).toBe("error: Name the master to attach replicas to. Give the master (HOST:PORT), or a lab, target or node list whose first node is the master.");
+    const r = await mcp.client.callTool({ name: "replication_attach", arguments: { confirm: true } });
+    expect(textOf(r)).toMatch(/Give the master \(master: HOST:PORT\), or a lab, target or node list whose first node is the master\./);
+  });
+
   it("switchover with a lab and no master finds the one master with replicas; with neither it says what to give", async () => {
     expect(oneError(await runBin(["replication", "switchover"]))).toBe("error: Name the master to switch over from. Give the master (HOST:PORT), or a lab or target that has one master.");
     const r = await mcp.client.callTool({ name: "replication_switchover", arguments: {} });

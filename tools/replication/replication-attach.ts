@@ -6,6 +6,7 @@ import { ValidationError } from "../../src/errors.js";
 import { formatAddress, parseAddress } from "../../src/redis/address.js";
 import { confirmField, dryRunField, findingSchema, stepSchema, targetFields } from "../../src/registry/fields.js";
 import { defineTool } from "../../src/registry/tool.js";
+import { argRef } from "../../src/registry/words.js";
 
 export const replicationAttach = defineTool({
   name: "replication_attach",
@@ -42,7 +43,7 @@ export const replicationAttach = defineTool({
   async handler(input, ctx) {
     const named = input.replicas?.map((r) => formatAddress(parseAddress(r)));
     const given = input.master ? formatAddress(parseAddress(input.master)) : undefined;
-    if (!given && !input.lab && !input.target && !input.nodes?.length) throw new ValidationError("Name the master (master: HOST:PORT), or a lab, target or node list whose first node is the master.", "Pass master, or lab / target / nodes.");
+    if (!given && !input.lab && !input.target && !input.nodes?.length) throw new ValidationError("Name the master to attach replicas to.", `Give the master (${argRef("master", "HOST:PORT", "replication_attach")}), or a lab, target or node list whose first node is the master.`);
     const t = await resolveNamed(ctx, input, [...(given ? [given] : []), ...(named ?? [])], true);
     const master = given ?? t.addresses[0];
     const replicas = named ?? t.addresses.filter((a) => a !== master);
