@@ -5,7 +5,7 @@
 // write the old master acknowledged after the cut is lost at heal, and with
 // min-replicas-to-write the old master refused writes (NOREPLICAS) while cut off.
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,14 +47,16 @@ describe("drill_split_brain", () => {
   });
 
   // Without the right to change iptables the drill cannot cut anything: it must say so
-  // before starting a lab, not run and report a split brain of 0 ms. Run as nobody.
+  // before starting a lab, not run and report a split brain of 0 ms. As root, it runs as
+  // root without any capability (setpriv empties the bounding set), so CAP_NET_ADMIN is
+  // gone while the checkout stays readable wherever it is cloned (another uid could not
+  // read a checkout under a 0700 temp dir); elsewhere the test user already lacks the right.
   it("without iptables rights: refused in one sentence before any lab starts, exit 1", async () => {
-    const home = mkdtempSync(join(tmpdir(), "redis-pilot-sb-nobody-"));
-    chmodSync(home, 0o777);
-    // As root, run it as nobody; elsewhere the test user already lacks the right.
-    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const home = mkdtempSync(join(tmpdir(), "redis-pilot-sb-nocaps-"));
+    const argv = [process.execPath, CLI, "drill", "split-brain", "--runs", "1", "--deployment", "sentinel", "--settings", "tuned"];
+    const [file, ...args] = process.getuid?.() === 0 ? ["setpriv", "--bounding-set=-all", "--inh-caps=-all", "--", ...argv] : argv;
     const r = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [CLI, "drill", "split-brain", "--runs", "1", "--deployment", "sentinel", "--settings", "tuned"], { ...asNobody, env: { ...process.env, REDIS_PILOT_HOME: home }, timeout: 60_000 }, (err, stdout, stderr) =>
+      execFile(file, args, { env: { ...process.env, REDIS_PILOT_HOME: home }, timeout: 60_000 }, (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       ),
     );
